@@ -1,0 +1,7 @@
+"""Imports every topic's tables so that Base.metadata knows them all (Alembic, tests)."""
+
+from corridor.groups import models as groups_models
+from corridor.log import models as log_models
+from corridor.pauses import models as pauses_models
+
+__all__ = ["groups_models", "log_models", "pauses_models"]

@@ -1,0 +1,161 @@
+"""create_app(): the API routers, the one mapping of domain errors to RFC 9457 problem details,
+and the request-body limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from corridor import __version__
+from corridor.config import Settings, get_settings
+from corridor.db import make_engine, make_sessionmaker
+from corridor.errors import CorridorError
+
+PROBLEM_BASE = "https://corridor.example/problems/"
+API = "/api/v1"
+
+
+def problem(
+    status: int,
+    type_: str,
+    title: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + type_,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if field is not None:
+        body["field"] = field
+    body.update(extra or {})
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type="application/problem+json",
+                        headers=headers)
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CorridorError)
+    return problem(exc.status, exc.type, exc.title, exc.detail, field=exc.field, extra=exc.extra)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    field = ".".join(loc) or None
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
+        for e in errors
+    ]
+    return problem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        f"{field or 'request'}: {first.get('msg', 'invalid')}",
+        field=field,
+        extra={"errors": details},
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    return problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
+
+
+class BodyLimit:
+    """Refuse bodies over the limit before any route reads them (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            413,
+            "payload-too-large",
+            "Request body too large",
+            f"the body exceeds {self.max_bytes} bytes",
+            field="body",
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The Corridor application: API under /api/v1 (the web pages mount here too)."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.resolved_database_url)
+    app = FastAPI(
+        title="Corridor",
+        version=__version__,
+        summary="Humanitarian pauses, notifications, counts and a verifiable log",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=None,  # the stock docs page loads scripts from a CDN; Corridor works offline
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(
+        engine,
+        log_key_dir=settings.log_key_dir,
+        checkpoint_interval=settings.checkpoint_interval_seconds,
+    )
+    app.add_exception_handler(CorridorError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+
+    from corridor.groups.api import me_router
+    from corridor.groups.api import router as groups_router
+    from corridor.log.api import router as log_router
+    from corridor.pauses.api import router as pauses_router
+
+    @app.get(f"{API}/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(me_router, prefix=API)
+    app.include_router(groups_router, prefix=API)
+    app.include_router(log_router, prefix=API)
+    app.include_router(pauses_router, prefix=API)
+    return app

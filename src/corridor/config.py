@@ -1,0 +1,64 @@
+"""Settings, read once from the environment (`CORRIDOR_*`); refuses unsafe values outside development."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "development-only-secret"  # noqa: S105 - a marker that is refused in production
+
+
+class Settings(BaseSettings):
+    """Everything configurable; defaults suit the embedded SQLite demo on one machine."""
+
+    model_config = SettingsConfigDict(env_prefix="CORRIDOR_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("corridor")))
+    database_url: str | None = None
+    secret_key: str = DEV_SECRET
+    # The checkpoint origin names this server; auditors pin it with the log key.
+    log_origin_host: str = "corridor.local"
+    max_body_bytes: int = 1_048_576
+    max_vertices: int = 10_000
+    checkpoint_interval_seconds: float = 1.0
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError(
+                "CORRIDOR_SECRET_KEY must be set to a long random value in production "
+                f"(for example: {secrets.token_urlsafe(32)})"
+            )
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("CORRIDOR_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database to use: CORRIDOR_DATABASE_URL, else a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return sqlite_url(self.data_dir / "corridor.sqlite3")
+
+    @property
+    def log_key_dir(self) -> Path:
+        """Where each group's log signing key lives, outside the database."""
+        return self.data_dir / "log-keys"
+
+
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL of a SQLite file."""
+    return f"sqlite+pysqlite:///{path}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

@@ -1,0 +1,76 @@
+"""`corridor demo`: build the seed scenario in a fresh database and serve it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corridor.cli_common import JsonOption
+from corridor.output import console, emit_json
+
+
+def demo(
+    db: Annotated[
+        Path | None, typer.Option("--db", help="SQLite file for the demo (replaced if it exists)")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port to serve on", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build, print, and exit")] = False,
+    json: JsonOption = False,
+) -> None:
+    """Build the Humanitarian Contact Group of April–May 2022 in a fresh database and serve it."""
+    from corridor.config import get_settings, sqlite_url
+    from corridor.db import make_engine, make_sessionmaker
+    from corridor.demo.seed import build
+    from corridor.migrate import upgrade
+
+    base = get_settings()
+    path = (db or base.data_dir / "demo" / "corridor-demo.sqlite3").expanduser().resolve()
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        stale.unlink(missing_ok=True)
+    key_dir = folder / f"{path.stem}-keys"
+    shutil.rmtree(key_dir, ignore_errors=True)
+    key_dir.mkdir(mode=0o700)
+    settings = base.model_copy(
+        update={"database_url": sqlite_url(path), "data_dir": folder / f"{path.stem}-data"}
+    )
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    upgrade(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine, log_key_dir=settings.log_key_dir)() as session:
+        scenario = build(session, settings, key_dir)
+        server = None if no_serve else f"http://{host}:{port}"
+        summary = scenario.as_json(server)
+    summary["database"] = str(path)
+    engine.dispose()
+    if json:
+        emit_json(summary)
+    else:
+        _print_logins(summary)
+    if not no_serve:
+        from corridor.server_cli import run_server
+
+        run_server(settings, host=host, port=port)
+
+
+def _print_logins(summary: dict[str, object]) -> None:
+    from corridor.output import table
+
+    rows = []
+    members = summary["members"]
+    assert isinstance(members, list)
+    for m in members:
+        for p in m["people"]:
+            rows.append([m["name"], m["kind"], p["username"], p["role"], p["password"]])
+    table("Demo logins (web password; API tokens with --json)",
+          ["member", "kind", "username", "role", "password"], rows)
+    console.print(f"database: {summary['database']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,135 @@
+"""Builds the seed scenario's contact group: members, people, logins and signing keys.
+
+Only organisations and events of the public record; people are fictional staff accounts with
+printed demo logins. Later topics add their part of the scenario in their own functions,
+called from `build`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from corridor.config import Settings
+from corridor.groups import security
+from corridor.groups import service as groups
+from corridor.groups.models import Group, Organisation, Person
+from corridor.groups.principal import OPERATOR, Principal
+from corridor.log import signing
+
+GROUP_SLUG = "hcg-ukraine"
+GROUP_NAME = "Humanitarian Contact Group — Ukraine"
+
+# slug, name, kind, display zone, people (username suffix, role), keys to create
+MEMBERS: list[tuple[str, str, str, str, list[tuple[str, str]], list[str]]] = [
+    ("un-ocha", "UN OCHA", "convener", "Europe/Kyiv",
+     [("admin", "admin"), ("coordinator", "negotiator"), ("officer", "operator")], []),
+    ("icrc", "International Committee of the Red Cross", "intermediary", "Europe/Kyiv",
+     [("admin", "admin"), ("delegate", "negotiator"), ("logistician", "operator")],
+     ["signing", "witness"]),
+    ("ukraine", "Ukraine", "party", "Europe/Kyiv",
+     [("admin", "admin"), ("negotiator", "negotiator"), ("liaison", "operator")],
+     ["signing", "witness"]),
+    ("russia", "Russian Federation", "party", "Europe/Moscow",
+     [("admin", "admin"), ("negotiator", "negotiator"), ("liaison", "operator")],
+     ["signing", "witness"]),
+    ("wfp", "World Food Programme", "humanitarian", "Europe/Rome",
+     [("admin", "admin"), ("logistician", "operator"), ("viewer", "viewer")], []),
+    ("unicef", "UNICEF", "humanitarian", "Europe/Kyiv",
+     [("admin", "admin"), ("logistician", "operator"), ("viewer", "viewer")], []),
+]
+
+
+@dataclass
+class Login:
+    username: str
+    role: str
+    password: str
+    token: str
+
+
+@dataclass
+class Member:
+    org: Organisation
+    logins: list[Login] = field(default_factory=list)
+    key_files: dict[str, Path] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def principal(self, role: str) -> Principal:
+        person = next(p for p in self.people.values() if p.role == role)
+        return Principal(person=person, organisation=self.org, group=self.org.group)
+
+
+@dataclass
+class Scenario:
+    group: Group
+    members: dict[str, Member]
+    key_dir: Path
+
+    def as_json(self, server: str | None) -> dict[str, Any]:
+        return {
+            "server": server,
+            "group": {
+                "slug": self.group.slug,
+                "name": self.group.name,
+                "timezone": self.group.timezone,
+                "log_verifier_key": self.group.log_verifier_key,
+            },
+            "members": [
+                {
+                    "slug": m.org.slug,
+                    "name": m.org.name,
+                    "kind": m.org.kind,
+                    "timezone": m.org.timezone,
+                    "people": [vars(login) for login in m.logins],
+                    "key_files": {k: str(v) for k, v in m.key_files.items()},
+                }
+                for m in self.members.values()
+            ],
+        }
+
+
+def build_members(db: Session, settings: Settings, key_dir: Path) -> Scenario:
+    """The group, its six members, their people (with passwords and tokens) and key files."""
+    group = groups.create_group(
+        db, slug=GROUP_SLUG, name=GROUP_NAME, timezone="Europe/Kyiv",
+        key_dir=settings.log_key_dir, origin_host=settings.log_origin_host,
+        lead_time_hours=48, max_pause_hours=120,
+    )
+    scenario = Scenario(group=group, members={}, key_dir=key_dir)
+    for slug, name, kind, zone, people, key_purposes in MEMBERS:
+        org = groups.add_organisation(
+            db, group=group, actor=OPERATOR, slug=slug, name=name, kind=kind, timezone=zone
+        )
+        member = Member(org=org)
+        for suffix, role in people:
+            password = security.new_password()
+            person = groups.add_person(
+                db, organisation=org, actor=OPERATOR, username=f"{slug}.{suffix}",
+                display_name=f"{name} {suffix}", role=role, password=password,
+                timezone=zone,
+            )
+            _, token = groups.issue_token(db, person=person, actor=OPERATOR, label="demo")
+            member.logins.append(Login(person.username, role, password, token))
+            member.people[person.username] = person
+        admin = member.principal("admin")
+        for purpose in key_purposes:
+            path = key_dir / f"{slug}-{purpose}.pem"
+            key = signing.generate_private_key()
+            signing.write_private_key(path, key)
+            groups.register_key(
+                db, organisation=org, actor=admin.log_actor(),
+                public_key=signing.encode_public_key(signing.public_key_bytes(key)),
+                purpose=purpose, label=f"{name} {purpose} key (demo)",
+            )
+            member.key_files[purpose] = path
+        scenario.members[slug] = member
+    return scenario
+
+
+def build(db: Session, settings: Settings, key_dir: Path) -> Scenario:
+    """The whole seed scenario; each topic adds its part here."""
+    return build_members(db, settings, key_dir)

@@ -1,0 +1,62 @@
+"""Typed FastAPI dependencies: the database session, the settings and the calling member."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from sqlalchemy.orm import Session
+
+from corridor.config import Settings
+from corridor.errors import NotFound, Unauthenticated
+from corridor.groups import service as groups
+from corridor.groups.models import Group
+from corridor.groups.principal import Principal
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; services commit, anything left uncommitted is rolled back."""
+    db: Session = request.app.state.sessionmaker()
+    try:
+        yield db
+    finally:
+        db.rollback()
+        db.close()
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_principal(
+    db: SessionDep, authorization: Annotated[str | None, Header()] = None
+) -> Principal:
+    """The member behind the bearer token, or 401."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthenticated("send 'Authorization: Bearer <token>' with a token of a member")
+    person = groups.authenticate(db, secret=authorization[7:].strip())
+    if person is None:
+        raise Unauthenticated("the token is unknown, revoked, or its person is inactive")
+    org = person.organisation
+    return Principal(person=person, organisation=org, group=org.group)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def get_member_group(
+    principal: CurrentPrincipal, group: Annotated[str, Path(max_length=64)]
+) -> Group:
+    """The group in the path, if the caller is a member of it; another group is 404, not 403."""
+    if principal.group.slug != group:
+        raise NotFound(f"no contact group '{group}'", field="group")
+    return principal.group
+
+
+CurrentGroup = Annotated[Group, Depends(get_member_group)]

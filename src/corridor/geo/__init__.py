@@ -1,0 +1,1 @@
+"""Pure geometry: GeoJSON validation, metric measures, a spatial index and a gazetteer."""

@@ -1,0 +1,1 @@
+"""Contact groups, their member organisations, people, tokens and signing keys."""

@@ -1,0 +1,1 @@
+"""The verifiable log: canonical JSON, Merkle proofs, signed checkpoints, cosignatures, tiles."""

@@ -1,0 +1,115 @@
+"""HTTP routes of the log: the public checkpoint, entries, proofs, witness cosignatures."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
+
+from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.errors import InvalidInput
+from corridor.groups import service as groups
+from corridor.log import checkpoints, proofs
+from corridor.log import schemas as s
+from corridor.policy import Action, Target, require
+
+router = APIRouter(prefix="/groups/{group}/log", tags=["log"])
+
+
+def b64(h: bytes) -> str:
+    return base64.b64encode(h).decode()
+
+
+@router.get("/checkpoint", response_class=PlainTextResponse)
+def get_checkpoint(group: str, db: SessionDep) -> PlainTextResponse:
+    """The newest signed checkpoint with its cosignatures; public, so anyone can watch the log."""
+    g = groups.get_group(db, slug=group)
+    cp = checkpoints.current(db, group=g)
+    return PlainTextResponse(checkpoints.with_cosignatures(db, cp),
+                             media_type="text/plain; charset=utf-8")
+
+
+@router.get("/entries", response_model=s.EntriesOut)
+def get_entries(
+    group: CurrentGroup,
+    principal: CurrentPrincipal,
+    db: SessionDep,
+    start: Annotated[int, Query(ge=0)] = 0,
+    end: Annotated[int | None, Query(ge=1)] = None,
+) -> s.EntriesOut:
+    """Entries from `start` (inclusive) to `end` (exclusive), at most 1000 a page."""
+    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
+    size = proofs.head(db, group_id=group.id).size
+    rows = proofs.entries(db, group_id=group.id, start=start, end=end or size) if start < size else []
+    return s.EntriesOut(
+        tree_size=size,
+        entries=[s.EntryOut(index=e.seq, data=e.data.decode()) for e in rows],
+    )
+
+
+@router.get("/proofs/inclusion", response_model=s.InclusionOut)
+def get_inclusion(
+    group: CurrentGroup,
+    principal: CurrentPrincipal,
+    db: SessionDep,
+    size: Annotated[int, Query(ge=1)],
+    index: Annotated[int | None, Query(ge=0)] = None,
+    leaf_hash: Annotated[str | None, Query(max_length=100)] = None,
+) -> s.InclusionOut:
+    """Inclusion proof of one entry (by index or by base64 leaf hash) in the tree of `size`."""
+    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
+    if index is None:
+        if leaf_hash is None:
+            raise InvalidInput("give either index or leaf_hash", field="index")
+        try:
+            wanted = base64.b64decode(leaf_hash, validate=True)
+        except ValueError as exc:
+            raise InvalidInput("leaf_hash is not base64", field="leaf_hash") from exc
+        index = proofs.index_of(db, group_id=group.id, leaf_hash=wanted)
+    proof = proofs.inclusion(db, group_id=group.id, index=index, size=size)
+    entry = proofs.entries(db, group_id=group.id, start=index, end=index + 1)[0]
+    return s.InclusionOut(
+        index=index,
+        size=size,
+        leaf_hash=b64(entry.leaf_hash),
+        root=b64(proofs.root_at(db, group_id=group.id, size=size)),
+        proof=[b64(p) for p in proof],
+    )
+
+
+@router.get("/proofs/consistency", response_model=s.ConsistencyOut)
+def get_consistency(
+    group: CurrentGroup,
+    principal: CurrentPrincipal,
+    db: SessionDep,
+    from_size: Annotated[int, Query(alias="from", ge=1)],
+    to_size: Annotated[int, Query(alias="to", ge=1)],
+) -> s.ConsistencyOut:
+    """Proof that the tree of size `from` is a prefix of the tree of size `to`."""
+    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
+    proof = proofs.consistency(db, group_id=group.id, old=from_size, new=to_size)
+    return s.ConsistencyOut(
+        from_size=from_size,
+        to_size=to_size,
+        from_root=b64(proofs.root_at(db, group_id=group.id, size=from_size)),
+        to_root=b64(proofs.root_at(db, group_id=group.id, size=to_size)),
+        proof=[b64(p) for p in proof],
+    )
+
+
+@router.post("/cosignatures", response_model=s.CosignatureOut, status_code=201)
+def post_cosignature(
+    body: s.CosignatureIn, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
+) -> s.CosignatureOut:
+    """A member's witness cosigns a checkpoint it verified (C2SP tlog-cosignature/v1)."""
+    require(principal.actor, Action.LOG_COSIGN, Target(group_id=group.id))
+    cosig = checkpoints.add_cosignature(
+        db, group=group, organisation=principal.organisation, size=body.size, line=body.cosignature
+    )
+    return s.CosignatureOut(
+        size=cosig.size,
+        witness=checkpoints.witness_name(principal.organisation),
+        timestamp=cosig.timestamp,
+    )

@@ -1,0 +1,44 @@
+"""API shapes of the log: entries and proofs, hashes in standard base64 (as in checkpoints)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EntryOut(BaseModel):
+    index: int
+    data: str = Field(description="The entry: RFC 8785 canonical JSON; the leaf is its UTF-8")
+
+
+class EntriesOut(BaseModel):
+    tree_size: int
+    entries: list[EntryOut]
+
+
+class InclusionOut(BaseModel):
+    index: int
+    size: int
+    leaf_hash: str
+    root: str
+    proof: list[str]
+
+
+class ConsistencyOut(BaseModel):
+    from_size: int = Field(serialization_alias="from")
+    to_size: int = Field(serialization_alias="to")
+    from_root: str
+    to_root: str
+    proof: list[str]
+
+
+class CosignatureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    size: int = Field(ge=1, description="Size of the checkpoint being cosigned")
+    cosignature: str = Field(max_length=400, description="The signed-note line '— name base64'")
+
+
+class CosignatureOut(BaseModel):
+    size: int
+    witness: str
+    timestamp: int

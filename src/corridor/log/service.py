@@ -1,0 +1,204 @@
+"""Writing the log: `append` in the change's transaction, `sequence` right after its commit.
+
+Why two steps: a writer that held the log's lock through its own commit would cap the whole
+group at one commit per fsync. Instead each change commits its data together with a pending
+envelope (so a change and its entry exist together or not at all), and then any writer
+sequences every pending envelope it can see in one batch under the head's row lock: gapless
+numbers, O(log n) new tree nodes per entry, one commit per batch.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from corridor import clock
+from corridor.log import merkle
+from corridor.log.canonical import canonicalize
+from corridor.log.models import LogEntry, LogHead, LogNode, LogPending
+
+BATCH = 2048
+
+
+@dataclass(frozen=True)
+class LogActor:
+    """Who made a change: organisation slug, person's username, and key fingerprint if signed."""
+
+    organisation: str | None
+    person: str | None
+    key: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"organisation": self.organisation, "person": self.person, "key": self.key}
+
+
+def format_time(at: datetime) -> str:
+    """RFC 3339 UTC with milliseconds, the one time format inside log entries."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+def append(
+    db: Session,
+    *,
+    group_id: int,
+    group_slug: str,
+    actor: LogActor,
+    type: str,
+    payload: dict[str, Any],
+    signature: dict[str, Any] | None = None,
+) -> LogPending:
+    """Queue one entry in the caller's transaction; it gets its number when `sequence` runs."""
+    at = clock.now()
+    envelope: dict[str, Any] = {
+        "time": format_time(at),
+        "group": group_slug,
+        "actor": actor.as_json(),
+        "type": type,
+        "payload": payload,
+    }
+    if signature is not None:
+        envelope["signature"] = signature
+    # Canonicalise now, so a payload that cannot be logged fails the change itself.
+    pending = LogPending(group_id=group_id, time=at, envelope=canonicalize(envelope).decode())
+    db.add(pending)
+    db.flush()
+    return pending
+
+
+def init_head(db: Session, *, group_id: int) -> None:
+    """Create the empty tree of a new group (in the group's creation transaction)."""
+    db.add(LogHead(group_id=group_id, size=0, root=merkle.EMPTY_ROOT))
+    db.flush()
+
+
+def lock_head(db: Session, group_id: int) -> LogHead:
+    """The head row, locked until the transaction ends (SQLite: BEGIN IMMEDIATE already is)."""
+    head = db.scalars(
+        select(LogHead).where(LogHead.group_id == group_id).with_for_update()
+    ).one()
+    return head
+
+
+def sequence(db: Session, *, group_id: int) -> int:
+    """Give every visible pending envelope of the group its number; commit; return the new size."""
+    while True:
+        head = lock_head(db, group_id)
+        pending = db.scalars(
+            select(LogPending)
+            .where(LogPending.group_id == group_id)
+            .order_by(LogPending.id)
+            .limit(BATCH)
+        ).all()
+        if not pending:
+            db.commit()
+            return head.size
+        _integrate(db, head, list(pending))
+        from corridor.log import checkpoints  # here, not at the top: checkpoints imports us
+
+        checkpoints.issue_if_due(db, head=head)
+        db.commit()
+        if len(pending) < BATCH:
+            return head.size
+
+
+def _integrate(db: Session, head: LogHead, pending: list[LogPending]) -> None:
+    size = head.size
+    nodes = load_nodes(db, head.group_id, merkle.nodes_for_root(size))
+    new_rows: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for item in pending:
+        envelope = json.loads(item.envelope)
+        envelope["seq"] = size
+        data = canonicalize(envelope)
+        lh = merkle.leaf_hash(data)
+        for level, idx, h in merkle.new_nodes_on_append(nodes, size, lh):
+            nodes[(level, idx)] = h
+            new_rows.append({"group_id": head.group_id, "level": level, "idx": idx, "hash": h})
+        entries.append(
+            {
+                "group_id": head.group_id,
+                "seq": size,
+                "pending_id": item.id,
+                "type": envelope["type"],
+                "data": data,
+                "leaf_hash": lh,
+            }
+        )
+        size += 1
+    db.execute(LogEntry.__table__.insert(), entries)
+    db.execute(LogNode.__table__.insert(), new_rows)
+    db.execute(delete(LogPending).where(LogPending.id.in_([p.id for p in pending])))
+    head.size = size
+    head.root = merkle.root_from_nodes(nodes, size)
+    db.flush()
+
+
+def load_nodes(
+    db: Session, group_id: int, keys: list[merkle.NodeKey]
+) -> dict[merkle.NodeKey, bytes]:
+    """Fetch the given perfect-subtree hashes in one query."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    levels = {level for level, _ in keys}
+    indices = {idx for _, idx in keys}
+    rows = db.execute(
+        select(LogNode.level, LogNode.idx, LogNode.hash).where(
+            LogNode.group_id == group_id, LogNode.level.in_(levels), LogNode.idx.in_(indices)
+        )
+    ).all()
+    found = {(r.level, r.idx): r.hash for r in rows if (r.level, r.idx) in wanted}
+    missing = wanted - found.keys()
+    if missing:
+        raise RuntimeError(f"log of group {group_id} is missing tree nodes {sorted(missing)[:5]}")
+    return found
+
+
+def seq_of(db: Session, pending_id: int) -> int | None:
+    """The number an appended envelope received, once sequenced."""
+    return db.scalar(select(LogEntry.seq).where(LogEntry.pending_id == pending_id))
+
+
+class GroupRef(Protocol):
+    id: int
+    slug: str
+
+
+def commit_change(
+    db: Session,
+    *,
+    group: GroupRef,
+    actor: LogActor,
+    type: str,
+    payload: dict[str, Any],
+    signature: dict[str, Any] | None = None,
+) -> LogPending:
+    """Append the entry of a change, commit the change with it, then sequence the log."""
+    pending = append(
+        db,
+        group_id=group.id,
+        group_slug=group.slug,
+        actor=actor,
+        type=type,
+        payload=payload,
+        signature=signature,
+    )
+    db.commit()
+    sequence(db, group_id=group.id)
+    return pending
+
+
+def sequence_all(engine: Engine) -> None:
+    """Sequence what every group left pending (at start-up, after a crash)."""
+    from corridor.db import make_sessionmaker
+
+    with make_sessionmaker(engine)() as db:
+        group_ids = list(db.scalars(select(LogHead.group_id)))
+        db.rollback()
+        for group_id in group_ids:
+            sequence(db, group_id=group_id)

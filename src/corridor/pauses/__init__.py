@@ -1,0 +1,1 @@
+"""Local humanitarian pauses: proposals, amendments, signed consent, withdrawal."""

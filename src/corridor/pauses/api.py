@@ -1,0 +1,169 @@
+"""HTTP routes of pauses: explicit action endpoints for every change of state."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
+from corridor.errors import InvalidInput, NotFound
+from corridor.pauses import schemas, views
+from corridor.pauses import service as pauses
+from corridor.pauses.content import diff
+from corridor.pauses.models import Pause, PauseVersion
+from corridor.policy import Action, allowed
+
+router = APIRouter(prefix="/groups/{group}/pauses", tags=["pauses"])
+
+
+@router.post("", response_model=schemas.PauseOut, status_code=201)
+def create_pause(body: schemas.PauseCreate, group: CurrentGroup, principal: CurrentPrincipal,
+                 db: SessionDep, settings: SettingsDep) -> schemas.PauseOut:
+    """Propose a pause (or keep it as a private draft with `propose: false`)."""
+    pause = pauses.create(db, principal=principal, content=body.content, propose=body.propose,
+                          max_vertices=settings.max_vertices)
+    return views.pause_out(db, pause, principal)
+
+
+@router.get("", response_model=list[schemas.PauseOut])
+def list_pauses(
+    group: CurrentGroup,
+    principal: CurrentPrincipal,
+    db: SessionDep,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    purpose: Annotated[str | None, Query(max_length=20)] = None,
+    start_after: datetime | None = None,
+    end_before: datetime | None = None,
+    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
+) -> list[schemas.PauseOut]:
+    """Pauses of the group visible to you, filtered by shown status, purpose, time and bbox."""
+    query = select(Pause).where(Pause.group_id == group.id).order_by(Pause.window_start)
+    if purpose:
+        query = query.where(Pause.purposes.contains(purpose))
+    if start_after:
+        query = query.where(Pause.window_end >= start_after)
+    if end_before:
+        query = query.where(Pause.window_start <= end_before)
+    if bbox:
+        try:
+            x1, y1, x2, y2 = (float(v) for v in bbox.split(","))
+        except ValueError as exc:
+            raise InvalidInput("bbox is min_lon,min_lat,max_lon,max_lat", field="bbox") from exc
+        query = query.where(Pause.max_lon >= x1, Pause.min_lon <= x2, Pause.max_lat >= y1,
+                            Pause.min_lat <= y2)
+    out = []
+    for pause in db.scalars(query):
+        if not allowed(principal.actor, Action.PAUSE_READ, pauses.target(pause)):
+            continue
+        view = views.pause_out(db, pause, principal)
+        if status is None or view.status == status or view.stored_state == status:
+            out.append(view)
+    return out
+
+
+@router.get("/{pause_id}", response_model=schemas.PauseOut)
+def get_pause(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+              db: SessionDep) -> schemas.PauseOut:
+    return views.pause_out(db, pauses.get(db, principal=principal, pause_id=pause_id), principal)
+
+
+@router.post("/{pause_id}/propose", response_model=schemas.PauseOut)
+def propose_pause(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep) -> schemas.PauseOut:
+    """Put your organisation's draft before the group."""
+    pause = pauses.get(db, principal=principal, pause_id=pause_id)
+    return views.pause_out(db, pauses.propose(db, principal=principal, pause=pause), principal)
+
+
+@router.get("/{pause_id}/versions", response_model=list[schemas.VersionOut])
+def list_versions(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep) -> list[schemas.VersionOut]:
+    pause = pauses.get(db, principal=principal, pause_id=pause_id)
+    return [_version_out(v) for v in views.versions(db, pause)]
+
+
+@router.post("/{pause_id}/versions", response_model=schemas.PauseOut, status_code=201)
+def amend_pause(pause_id: int, body: schemas.AmendIn, group: CurrentGroup,
+                principal: CurrentPrincipal, db: SessionDep,
+                settings: SettingsDep) -> schemas.PauseOut:
+    """Amend: a new version that voids every consent given so far."""
+    pause = pauses.get(db, principal=principal, pause_id=pause_id)
+    pause = pauses.amend(db, principal=principal, pause=pause, content=body.content,
+                         base_version=body.base_version, max_vertices=settings.max_vertices)
+    return views.pause_out(db, pause, principal)
+
+
+def _version(db: SessionDep, pause: Pause, number: int) -> PauseVersion:
+    version = db.get(PauseVersion, (pause.id, number))
+    if version is None:
+        raise NotFound(f"pause {pause.id} has no version {number}", field="version")
+    return version
+
+
+def _version_out(v: PauseVersion) -> schemas.VersionOut:
+    return schemas.VersionOut(number=v.number, version_hash=v.version_hash,
+                              content=json.loads(v.content), created_at=v.created_at,
+                              created_by=v.created_by.username)
+
+
+@router.get("/{pause_id}/versions/{number}", response_model=schemas.VersionOut)
+def get_version(pause_id: int, number: int, group: CurrentGroup, principal: CurrentPrincipal,
+                db: SessionDep) -> schemas.VersionOut:
+    pause = pauses.get(db, principal=principal, pause_id=pause_id)
+    return _version_out(_version(db, pause, number))
+
+
+@router.get("/{pause_id}/diff")
+def diff_versions(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep, from_version: Annotated[int, Query(alias="from", ge=1)],
+                  to_version: Annotated[int, Query(alias="to", ge=1)]) -> dict[str, Any]:
+    """What changed between two versions, field by field."""
+    pause = pauses.get(db, principal=principal, pause_id=pause_id)
+    a, b = _version(db, pause, from_version), _version(db, pause, to_version)
+    return {"from": from_version, "to": to_version,
+            "changes": diff(json.loads(a.content), json.loads(b.content))}
+
+
+def _decide(decision: str) -> Any:
+    def route(pause_id: int, body: schemas.SignedStatementIn, group: CurrentGroup,
+              principal: CurrentPrincipal, db: SessionDep) -> schemas.PauseOut:
+        pause = pauses.get(db, principal=principal, pause_id=pause_id)
+        pause = pauses.decide(db, principal=principal, pause=pause, body=body, decision=decision)
+        return views.pause_out(db, pause, principal)
+
+    route.__doc__ = f"Post a party's signed '{decision}' statement for the current version."
+    return route
+
+
+router.post("/{pause_id}/consents", response_model=schemas.PauseOut, status_code=201,
+            name="consent")(_decide("agree"))
+router.post("/{pause_id}/declines", response_model=schemas.PauseOut, status_code=201,
+            name="decline")(_decide("decline"))
+router.post("/{pause_id}/withdrawals", response_model=schemas.PauseOut, status_code=201,
+            name="withdraw")(_decide("withdraw"))
+
+
+@router.get("/{pause_id}/agreement", response_class=HTMLResponse)
+def agreement(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+              version: int | None = None) -> HTMLResponse:
+    """The printable agreement of a version, with its signatures and their log proofs."""
+    from corridor.pauses.agreement import render
+
+    pause = pauses.get(db, principal=principal, pause_id=pause_id)
+    return HTMLResponse(render(db, pause, principal, version or pause.current_version))
+
+
+@router.get("/{pause_id}/calendar.ics")
+def calendar(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+             db: SessionDep) -> Response:
+    """The pause's window as iCalendar (RFC 5545), if agreed."""
+    from corridor.pauses.ical import to_ical
+
+    pause = pauses.get(db, principal=principal, pause_id=pause_id)
+    return Response(to_ical([views.pause_out(db, pause, principal)]),
+                    media_type="text/calendar; charset=utf-8")

@@ -1,0 +1,71 @@
+"""`corridor serve` and `corridor db upgrade`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from corridor.cli_common import DbOption, JsonOption, settings_for
+from corridor.errors import SchemaOutOfDate
+from corridor.output import console, emit_json
+
+db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, json: JsonOption = False) -> None:
+    """Create or upgrade the database schema to the newest version."""
+    from corridor.migrate import upgrade
+
+    settings = settings_for(db)
+    upgrade(settings.resolved_database_url)
+    if json:
+        emit_json({"upgraded": True, "database": _safe_url(settings.resolved_database_url)})
+    else:
+        console.print(f"schema up to date: {_safe_url(settings.resolved_database_url)}")
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web pages and the API (the schema must be up to date)."""
+    settings = settings_for(db)
+    run_server(settings, host=host, port=port)
+
+
+def run_server(settings: object, *, host: str, port: int) -> None:
+    import uvicorn
+
+    from corridor.app import create_app
+    from corridor.config import Settings
+    from corridor.db import make_engine
+    from corridor.log.service import sequence_all
+    from corridor.migrate import is_up_to_date
+
+    assert isinstance(settings, Settings)
+    engine = make_engine(settings.resolved_database_url)
+    if not is_up_to_date(engine):
+        raise SchemaOutOfDate(
+            "the database schema is out of date or missing; run `corridor db upgrade` "
+            "with the same --db or CORRIDOR_DATABASE_URL, then start the server again"
+        )
+    # Entries committed before a crash but not yet numbered get their numbers now.
+    sequence_all(engine)
+    app = create_app(settings, engine)
+    console.print(f"Corridor serving on http://{host}:{port}  (API: /api/v1)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.command("serve")(serve)

@@ -1,0 +1,169 @@
+"""Fixtures shared by every test: the same suite runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from CORRIDOR_TEST_POSTGRES_URL (CI creates a throwaway database and sets it);
+without it, a server at 127.0.0.1:5432 is tried and a throwaway database made and dropped. When
+neither is reachable the PostgreSQL half is skipped, and the run says so in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+import corridor.all_models  # noqa: F401
+from corridor import clock
+from corridor.config import Settings, sqlite_url
+from corridor.db import Base, make_engine, make_sessionmaker
+from corridor.migrate import upgrade
+
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+_pg_skip_reason: list[str] = []
+
+
+def _normalise(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
+        "postgresql://") else url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A migrated, empty PostgreSQL database for this run, or None when there is no server."""
+    given = os.environ.get("CORRIDOR_TEST_POSTGRES_URL")
+    if given:
+        url = _normalise(given)
+        _reset_schema(url)
+        upgrade(url)
+        yield url
+        return
+    server = make_url(DEFAULT_SERVER)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            name = f"corridor_test_{uuid.uuid4().hex[:10]}"
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        _pg_skip_reason.append(f"no PostgreSQL at {server.host}:{server.port} ({type(exc).__name__})")
+        admin.dispose()
+        yield None
+        return
+    url = server.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _reset_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (faster than migrating every time)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(sqlite_url(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_url: str | None) -> Iterator[Engine | None]:
+    if postgres_url is None:
+        yield None
+        return
+    engine = make_engine(postgres_url, pool_size=10, max_overflow=20)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def engine(
+    backend: str,
+    sqlite_template: Path,
+    postgres_engine: Engine | None,
+    tmp_path: Path,
+) -> Iterator[Engine]:
+    """A migrated database with no rows, of the test's backend; emptied again afterwards."""
+    if backend == "sqlite":
+        path = tmp_path / "corridor.sqlite3"
+        shutil.copy(sqlite_template, path)
+        eng = make_engine(sqlite_url(path))
+        yield eng
+        eng.dispose()
+        return
+    if postgres_engine is None:
+        pytest.skip(_pg_skip_reason[0] if _pg_skip_reason else "PostgreSQL not available")
+    yield postgres_engine
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with postgres_engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def settings(engine: Engine, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        data_dir=tmp_path / "data",
+        database_url=engine.url.render_as_string(hide_password=False),
+    )
+
+
+@pytest.fixture
+def db(engine: Engine, settings: Settings) -> Iterator[Session]:
+    session = make_sessionmaker(engine, log_key_dir=settings.log_key_dir)()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_after_each_test() -> Iterator[None]:
+    yield
+    clock.reset_clock()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _pg_skip_reason:
+        terminalreporter.write_line(
+            f"PostgreSQL tests SKIPPED: {_pg_skip_reason[0]}; set CORRIDOR_TEST_POSTGRES_URL "
+            "to run them", yellow=True, bold=True)
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> Any:
+    from corridor.app import create_app
+
+    return create_app(settings, engine)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def world(db: Session, settings: Settings) -> Any:
+    from tests.factories import make_world
+
+    return make_world(db, settings)

@@ -1,0 +1,105 @@
+"""Walks every (role x kind x action x own/other organisation x own/other group) against the
+access rules of PRODUCT.md, written here independently of the policy module's table."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from corridor.errors import Forbidden, NotFound
+from corridor.policy import Action, Actor, Target, decide, require
+
+KINDS = ["convener", "party", "intermediary", "humanitarian", "observer"]
+ROLES = ["viewer", "operator", "negotiator", "admin"]
+
+# action: (kinds that may, lowest role, only on their own organisation's objects)
+SPEC: dict[str, tuple[str, str, bool]] = {
+    "group.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "group.update": ("convener", "admin", False),
+    "member.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "member.add": ("convener", "admin", False),
+    "person.read": ("convener party intermediary humanitarian observer", "viewer", True),
+    "person.add": ("convener party intermediary humanitarian observer", "admin", True),
+    "token.issue": ("convener party intermediary humanitarian observer", "admin", True),
+    "token.revoke": ("convener party intermediary humanitarian observer", "admin", True),
+    "key.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "key.register": ("convener party intermediary humanitarian observer", "admin", True),
+    "key.revoke": ("convener party intermediary humanitarian observer", "admin", True),
+    "log.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "log.cosign": ("convener party intermediary humanitarian", "operator", False),
+    "pause.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "pause.propose": ("convener party intermediary humanitarian", "negotiator", False),
+    "pause.amend": ("convener party intermediary humanitarian", "negotiator", False),
+    "pause.consent": ("party", "negotiator", True),
+    "notification.read": ("convener party intermediary humanitarian", "viewer", False),
+    "notification.create": ("convener intermediary humanitarian", "operator", True),
+    "notification.acknowledge": ("party", "operator", False),
+    "operation.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "operation.count": ("intermediary humanitarian", "operator", False),
+    "incident.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "incident.report": ("convener party intermediary humanitarian", "operator", False),
+    "incident.answer": ("party", "operator", False),
+    "followup.close": ("convener", "negotiator", False),
+}
+
+
+def test_the_spec_covers_every_action() -> None:
+    assert set(SPEC) == {a.value for a in Action}
+
+
+def expected(kind: str, role: str, action: str, own_org: bool, own_group: bool) -> str:
+    """'allow', 'forbid' or 'hide' (404) for one cell of the matrix."""
+    if not own_group:
+        return "hide"
+    kinds, min_role, own_only = SPEC[action]
+    if action == "notification.read" and not own_org and kind not in ("convener", "party",
+                                                                          "intermediary"):
+        return "hide"
+    if kind not in kinds.split():
+        return "forbid"
+    if ROLES.index(role) < ROLES.index(min_role):
+        return "forbid"
+    if own_only and not own_org:
+        return "forbid"
+    return "allow"
+
+
+CELLS = list(itertools.product(KINDS, ROLES, [a.value for a in Action], [True, False],
+                               [True, False]))
+
+
+@pytest.mark.parametrize(("kind", "role", "action", "own_org", "own_group"), CELLS)
+def test_policy_matrix_cell(kind: str, role: str, action: str, own_org: bool,
+                            own_group: bool) -> None:
+    actor = Actor(group_id=1, organisation_id=10, kind=kind, role=role, person_id=100)
+    target = Target(
+        group_id=1 if own_group else 2,
+        organisation_id=10 if own_org else 11,
+        owner_kind="humanitarian" if action.startswith("notification") else None,
+    )
+    want = expected(kind, role, action, own_org, own_group)
+    if want == "allow":
+        assert decide(actor, Action(action), target) is None
+        require(actor, Action(action), target)
+    elif want == "hide":
+        with pytest.raises(NotFound):
+            require(actor, Action(action), target)
+    else:
+        with pytest.raises(Forbidden) as info:
+            require(actor, Action(action), target)
+        assert info.value.extra["permission"] == action
+
+
+def test_a_draft_of_another_organisation_does_not_exist_for_the_caller() -> None:
+    actor = Actor(group_id=1, organisation_id=10, kind="party", role="admin", person_id=1)
+    with pytest.raises(NotFound):
+        require(actor, Action.PAUSE_READ, Target(group_id=1, organisation_id=11, is_draft=True))
+    require(actor, Action.PAUSE_READ, Target(group_id=1, organisation_id=10, is_draft=True))
+
+
+def test_a_viewer_may_manage_their_own_tokens_but_not_a_colleagues() -> None:
+    actor = Actor(group_id=1, organisation_id=10, kind="party", role="viewer", person_id=5)
+    require(actor, Action.TOKEN_ISSUE, Target(group_id=1, organisation_id=10, person_id=5))
+    with pytest.raises(Forbidden, match="admin"):
+        require(actor, Action.TOKEN_ISSUE, Target(group_id=1, organisation_id=10, person_id=6))
