@@ -123,12 +123,14 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
         environment="test",
         data_dir=tmp_path / "data",
         database_url=engine.url.render_as_string(hide_password=False),
+        checkpoint_interval_seconds=0.0,
     )
 
 
 @pytest.fixture
 def db(engine: Engine, settings: Settings) -> Iterator[Session]:
-    session = make_sessionmaker(engine, log_key_dir=settings.log_key_dir)()
+    session = make_sessionmaker(engine, log_key_dir=settings.log_key_dir,
+                                checkpoint_interval=0.0)()
     yield session
     session.rollback()
     session.close()

@@ -14,7 +14,6 @@ vectorised `metric.distances_m` pass, and every distance reported is geodesic.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Iterable
 from operator import itemgetter
@@ -24,14 +23,10 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from corridor.geo.metric import distances_m
+from corridor.geo.metric import degrees_for, distances_m
 from corridor.geo.nearest import Segments, point_hits
 
 Array = np.ndarray[Any, Any]
-# Metres per degree at their smallest: of latitude (the meridian radius at the equator), and of
-# longitude on the equator before the cos(latitude) shrink.
-_M_PER_DEG_LAT_MIN = 6_335_439.0 * math.pi / 180
-_M_PER_DEG_LON_EQ = 6_378_137.0 * math.pi / 180
 _POINT = 0  # shapely's type id of Point
 
 
@@ -44,15 +39,6 @@ class Hit(NamedTuple):
 
 
 _NEAREST_FIRST = itemgetter(2, 0, 1)
-
-
-def degrees_for(geom: BaseGeometry, metres: float) -> float:
-    """A radius in degrees that surely covers `metres` around `geom`, whatever the direction."""
-    reach = metres / _M_PER_DEG_LAT_MIN
-    _, south, _, north = geom.bounds
-    lat = min(89.9, max(abs(south), abs(north)) + reach)
-    per_degree = min(_M_PER_DEG_LAT_MIN, _M_PER_DEG_LON_EQ * math.cos(math.radians(lat)))
-    return metres / per_degree * 1.001 + 1e-9
 
 
 def _part_boxes(geom: BaseGeometry, pad: float) -> Array:
@@ -221,10 +207,9 @@ class SpatialIndex:
         rest = general.nonzero()[0][first]
         if len(rest):
             shapely.prepare(geom)
-            rest = rest[shapely.dwithin(geom, geoms[rest], pad)]  # cheap and conservative
             touching = shapely.intersects(geom, geoms[rest])
             metres_to = np.zeros(len(rest))
-            metres_to[~touching] = distances_m(geom, geoms[rest[~touching]])
+            metres_to[~touching] = distances_m(geom, geoms[rest[~touching]], up_to_m=metres)
             within = metres_to <= metres
             hits.extend(_hits(names, ids, rest[within], metres_to[within]))
         hits.sort(key=_NEAREST_FIRST)

@@ -29,6 +29,11 @@ _DENSIFY_M = 1000.0
 # Centres are rounded so nearby features share a cached transformer; 0.1° moves a centre < 6 km.
 _CENTRE_STEP = 0.1
 
+# Metres per degree at their smallest: of latitude (the meridian radius at the equator), and of
+# longitude on the equator before the cos(latitude) shrink.
+_M_PER_DEG_LAT_MIN = 6_335_439.0 * math.pi / 180
+_M_PER_DEG_LON_EQ = 6_378_137.0 * math.pi / 180
+
 Geometries = Sequence[BaseGeometry] | np.ndarray[Any, np.dtype[np.object_]]
 
 
@@ -76,17 +81,45 @@ def length_km(line: BaseGeometry) -> float:
     return float(GEOD.geometry_length(shapely.segmentize(line, DENSIFY_DEG))) / 1000.0
 
 
-def distances_m(geom: BaseGeometry, others: Geometries) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Metres from `geom` to each of `others` (0 where they touch), computed in one vectorised pass."""
+def degrees_for(geom: BaseGeometry, metres: float) -> float:
+    """A radius in degrees that surely covers `metres` around `geom`, whatever the direction."""
+    reach = metres / _M_PER_DEG_LAT_MIN
+    _, south, _, north = geom.bounds
+    lat = min(89.9, max(abs(south), abs(north)) + reach)
+    per_degree = min(_M_PER_DEG_LAT_MIN, _M_PER_DEG_LON_EQ * math.cos(math.radians(lat)))
+    return metres / per_degree * 1.001 + 1e-9
+
+
+def distances_m(
+    geom: BaseGeometry, others: Geometries, *, up_to_m: float | None = None
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Metres from `geom` to each of `others` (0 where they touch), in one vectorised pass.
+
+    With `up_to_m`, distances beyond it may come back as infinity: `geom` is then clipped near each
+    of `others` first, which keeps a long route cheap against a few nearby areas.
+    """
     items = np.asarray(others, dtype=object)
-    if items.size == 0:
-        return np.zeros(0)
+    result = np.full(len(items), np.inf)
+    if up_to_m is None:
+        pieces, ok = np.full(len(items), geom, dtype=object), np.ones(len(items), dtype=bool)
+    else:
+        pad = degrees_for(geom, up_to_m)
+        b = shapely.bounds(items) + np.array([-pad, -pad, pad, pad])
+        pieces = shapely.intersection(geom, shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
+        ok = ~shapely.is_empty(pieces)
+        # And the same the other way: only the parts of each other near the piece can be nearest.
+        b = shapely.bounds(pieces[ok]) + np.array([-pad, -pad, pad, pad])
+        items = items.copy()
+        items[ok] = shapely.intersection(items[ok], shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
+        ok &= ~shapely.is_empty(items)
+    if not ok.any():
+        return result
     plane = _Plane(geom)
-    here, there = plane.to_plane(geom), plane.to_plane(items)
+    here, there = plane.to_plane(pieces[ok]), plane.to_plane(items[ok])
     ends = shapely.get_coordinates(shapely.shortest_line(here, there)).reshape(-1, 2, 2)
     lon, lat = plane.lonlat(ends[:, :, 0], ends[:, :, 1])
-    _, _, metres = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
-    return np.asarray(metres, dtype=np.float64)
+    result[ok] = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])[2]
+    return result
 
 
 def distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
@@ -112,6 +145,16 @@ def km_along(line: LineString, point: BaseGeometry) -> float:
     flat = plane.to_plane(line)
     fraction = float(flat.project(plane.to_plane(point), normalized=True))
     return fraction * length_km(line)
+
+
+def point_at_km(line: LineString, km: float) -> Point:
+    """The point `km` kilometres along `line` (clamped to its ends): where to show a km mark."""
+    plane = _Plane(line)
+    flat = plane.to_plane(line)
+    fraction = min(max(km / length_km(line), 0.0), 1.0)
+    at = flat.interpolate(fraction, normalized=True)
+    lon, lat = plane.lonlat(np.array([at.x]), np.array([at.y]))
+    return Point(float(lon[0]), float(lat[0]))
 
 
 def _merged(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:

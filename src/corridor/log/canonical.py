@@ -46,6 +46,14 @@ def _check(obj: Any, path: str, depth: int) -> None:
     if isinstance(obj, float):
         if not math.isfinite(obj):
             raise CanonicalError(f"{path}: {obj} is not a JSON number", field=path)
+        # JCS writes 2^53 <= |x| < 1e21 as an integer literal, which parses back (in Python,
+        # and so in the sequencer that re-canonicalises stored envelopes) as an unsafe integer.
+        if MAX_SAFE_INTEGER < abs(obj) < 1e21:
+            raise CanonicalError(
+                f"{path}: number {obj!r} would be written as an integer beyond ±(2^53−1); "
+                "send it as a string",
+                field=path,
+            )
         return
     if isinstance(obj, str):
         _check_text(obj, path)
