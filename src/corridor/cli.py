@@ -38,7 +38,10 @@ _register()
 def main() -> None:
     """Entry point: domain errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode, click returns a typer.Exit's code instead of exiting.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CorridorError as exc:
         fail(exc.detail, field=exc.field)
     except (typer.Exit, SystemExit) as exc:

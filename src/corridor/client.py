@@ -15,11 +15,20 @@ class ServerError(CorridorError):
 
 
 class Client:
-    def __init__(self, server: str, token: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        server: str,
+        token: str | None = None,
+        timeout: float = 30.0,
+        http: httpx.Client | None = None,
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout)
+        # `http` lets tests pass an in-process client (FastAPI's TestClient is an httpx.Client).
+        self.http = http or httpx.Client(base_url=server.rstrip("/"), timeout=timeout)
+        self.auth_headers = headers
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        kwargs["headers"] = {**self.auth_headers, **kwargs.get("headers", {})}
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:

@@ -33,13 +33,12 @@ def demo(
     folder.mkdir(parents=True, exist_ok=True)
     for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         stale.unlink(missing_ok=True)
-    key_dir = folder / f"{path.stem}-keys"
-    shutil.rmtree(key_dir, ignore_errors=True)
+    # Same layout as `corridor serve --db PATH`: the log keys beside the database.
+    settings = base.model_copy(update={"database_url": sqlite_url(path), "data_dir": folder})
+    key_dir = folder / "party-keys"
+    for old in (key_dir, settings.log_key_dir):
+        shutil.rmtree(old, ignore_errors=True)
     key_dir.mkdir(mode=0o700)
-    settings = base.model_copy(
-        update={"database_url": sqlite_url(path), "data_dir": folder / f"{path.stem}-data"}
-    )
-    shutil.rmtree(settings.data_dir, ignore_errors=True)
     upgrade(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
     with make_sessionmaker(engine, log_key_dir=settings.log_key_dir)() as session:

@@ -68,6 +68,7 @@ class Scenario:
     group: Group
     members: dict[str, Member]
     key_dir: Path
+    pause_ids: list[int] = field(default_factory=list)
 
     def as_json(self, server: str | None) -> dict[str, Any]:
         return {
@@ -89,6 +90,7 @@ class Scenario:
                 }
                 for m in self.members.values()
             ],
+            "pauses": self.pause_ids,
         }
 
 
@@ -132,4 +134,10 @@ def build_members(db: Session, settings: Settings, key_dir: Path) -> Scenario:
 
 def build(db: Session, settings: Settings, key_dir: Path) -> Scenario:
     """The whole seed scenario; each topic adds its part here."""
-    return build_members(db, settings, key_dir)
+    from corridor.demo.azovstal import build_pause
+    from corridor.demo.witness import cosign_by_parties
+
+    scenario = build_members(db, settings, key_dir)
+    scenario.pause_ids.append(build_pause(db, scenario, settings.max_vertices))
+    cosign_by_parties(db, scenario)  # last: the witnesses cosign the whole seeded log
+    return scenario

@@ -101,6 +101,8 @@ def point_hits(
     Pairs are (chunk, point) with `code` naming the point, so a point met by several chunks is
     reported once, at its nearest.
     """
+    if not len(code):
+        return np.empty(0, dtype=np.intp), np.empty(0)
     approx, foot_lon, foot_lat = segments.nearest(chunk, lon, lat)
     order = np.lexsort((approx, code))
     first = np.r_[True, code[order][1:] != code[order][:-1]]

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import select
 
 from corridor.cli_common import DbOption, JsonOption, export_app, open_session, settings_for
-from corridor.client import Client
+from corridor.client import Client, ServerError
 from corridor.errors import InvalidInput
 from corridor.groups import service as groups
 from corridor.log import note, signing, tiles
@@ -35,6 +35,8 @@ def audit_command(
     json: JsonOption = False,
 ) -> None:
     """Verify a group's log independently; exit 0 only when everything holds."""
+    import corridor.pauses.replay  # noqa: F401  (registers the pause replayer and comparer)
+
     if (server is None) == (tiles_dir is None):
         raise InvalidInput("give exactly one of --server URL or --tiles DIR", field="server")
     state.mkdir(parents=True, exist_ok=True)
@@ -98,7 +100,6 @@ def _discover_key(client: Client | None, group: str) -> str:
 
 def _compare_with_api(client: Client | None, group: str, state: dict[str, Any]) -> list[str]:
     """Each topic that replays state compares it with the API here (see audit.COMPARERS)."""
-    import corridor.pauses.replay  # noqa: F401  (registers the pause replayer and comparer)
     from corridor.log.audit_compare import compare
 
     return compare(client, group, state) if client else []
@@ -125,7 +126,12 @@ def _cosign(client: Client | None, group: str, checkpoint: str, key_file: Path) 
     body = note.parse_note_text(checkpoint)
     size = note.parse_checkpoint(body).size
     line = note.cosign(body, signer, int(time.time()))
-    client.post(f"/api/v1/groups/{group}/log/cosignatures", {"size": size, "cosignature": line})
+    try:
+        client.post(f"/api/v1/groups/{group}/log/cosignatures", {"size": size, "cosignature": line})
+    except ServerError as exc:
+        if exc.status != 409:
+            raise
+        return f"{name} (had already cosigned size {size})"
     return name
 
 

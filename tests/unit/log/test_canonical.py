@@ -90,12 +90,17 @@ def test_the_error_is_an_invalid_input_naming_where_the_bad_value_is() -> None:
 
 
 def test_the_largest_safe_integers_are_accepted() -> None:
-    assert canonicalize([MAX_SAFE_INTEGER, -MAX_SAFE_INTEGER]) == b"[9007199254740991,-9007199254740991]"
+    assert (
+        canonicalize([MAX_SAFE_INTEGER, -MAX_SAFE_INTEGER])
+        == b"[9007199254740991,-9007199254740991]"
+    )
 
 
 def test_key_order_and_whitespace_do_not_change_the_bytes() -> None:
     assert canonicalize({"b": 1, "a": [True, None, 1.0]}) == b'{"a":[true,null,1],"b":1}'
-    assert canonicalize({"a": [True, None, 1.0], "b": 1}) == canonicalize({"b": 1, "a": [True, None, 1.0]})
+    assert canonicalize({"a": [True, None, 1.0], "b": 1}) == canonicalize(
+        {"b": 1, "a": [True, None, 1.0]}
+    )
 
 
 def test_floats_that_jcs_writes_with_an_exponent_are_accepted() -> None:
@@ -115,7 +120,9 @@ json_values = st.recursive(
         lambda f: not MAX_SAFE_INTEGER < abs(f) < 1e21
     )
     | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
     max_leaves=20,
 )
 

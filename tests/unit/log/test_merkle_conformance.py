@@ -125,7 +125,9 @@ def test_every_sample_consistency_proof_is_built_and_verifies(case: dict[str, An
     proof = [bytes.fromhex(h) for h in case["proof"]]
     assert merkle.consistency_proof(leaves, old, new) == proof
     assert merkle.MemoryTree(leaves).consistency_proof(old, new) == proof
-    merkle.verify_consistency(old, new, bytes.fromhex(case["root1"]), bytes.fromhex(case["root2"]), proof)
+    merkle.verify_consistency(
+        old, new, bytes.fromhex(case["root1"]), bytes.fromhex(case["root2"]), proof
+    )
 
 
 def _golden_leaf(i: int) -> bytes:
@@ -191,7 +193,9 @@ def test_the_accumulated_subtree_hashes_and_inclusion_proofs_match_their_digests
     hashes, paths = hashlib.sha256(), hashlib.sha256()
     for start, end in _valid_subtrees(130):
         view = _Shifted(tree.nodes, start)
-        hashes.update(f"[{start}, {end}) {merkle.root_from_nodes(view, end - start).hex()}\n".encode())
+        hashes.update(
+            f"[{start}, {end}) {merkle.root_from_nodes(view, end - start).hex()}\n".encode()
+        )
         for index in range(start, end):
             proof = merkle.inclusion_proof_from_nodes(view, index - start, end - start)
             line = f"{index} [{start}, {end})" + "".join(f" {h.hex()}" for h in proof)

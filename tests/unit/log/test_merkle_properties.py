@@ -56,6 +56,26 @@ def _subproof(m: int, d: Sequence[bytes], b: bool) -> list[bytes]:
     return [*_subproof(m - k, d[k:], False), _mth(d[:k])]
 
 
+def _directions(m: int, n: int) -> list[str]:
+    """Which side each PATH(m, D[n]) hash joins on, bottom first: the verifier's recipe."""
+    if n == 1:
+        return []
+    k = _k(n)
+    return [*_directions(m, k), "R"] if m < k else [*_directions(m - k, n - k), "L"]
+
+
+def _consistency_shape(m: int, n: int, b: bool = True) -> tuple[bool, list[str]]:
+    """Whether PROOF(m, D[n]) omits the old root, and each sibling's side: the recipe."""
+    if m == n:
+        return b, []
+    k = _k(n)
+    if m <= k:
+        whole, sides = _consistency_shape(m, k, b)
+        return whole, [*sides, "R"]
+    whole, sides = _consistency_shape(m - k, n - k, False)
+    return whole, [*sides, "L"]
+
+
 # --- Strategies ------------------------------------------------------------------------------
 
 
@@ -96,14 +116,14 @@ def test_stored_node_list_and_textbook_inclusion_proofs_agree_and_verify(
 
 @settings(max_examples=150, deadline=None)
 @given(size_and_index(), st.integers(0, 255), st.data())
-def test_any_single_bit_flip_in_an_inclusion_proof_makes_it_fail(
+def test_any_single_bit_flip_in_an_inclusion_proof_root_leaf_or_index_makes_it_fail(
     case: tuple[int, int], bit: int, data: st.DataObject
 ) -> None:
     size, index = case
     leaves = _leaves(size)
     tree = merkle.MemoryTree(leaves)
     proof, root = tree.inclusion_proof(index), tree.root()
-    target = data.draw(st.sampled_from(["proof", "root", "leaf", "index", "size"]))
+    target = data.draw(st.sampled_from(["proof", "root", "leaf", "index"]))
     args: list[object] = [leaves[index], index, size, proof, root]
     if target == "proof":
         if not proof:
@@ -114,12 +134,29 @@ def test_any_single_bit_flip_in_an_inclusion_proof_makes_it_fail(
         args[4] = _flip(root, bit)
     elif target == "leaf":
         args[0] = _flip(leaves[index], bit)
-    elif target == "index":
-        args[1] = index ^ (1 << (bit % 64))
     else:
-        args[2] = size ^ (1 << (bit % 64))
+        args[1] = index ^ (1 << (bit % 64))  # a leaf's path from the root is unique to it
     with pytest.raises(merkle.ProofError):
         merkle.verify_inclusion(*args)  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None)
+@given(size_and_index(), st.integers(0, 63))
+def test_a_flipped_tree_size_fails_unless_that_tree_shares_the_leaf_s_path_shape(
+    case: tuple[int, int], bit: int
+) -> None:
+    # Hashes do not commit to the size: index 0 of 5 and of 7 hash their paths alike. So a
+    # verifier must take the size from the same signed checkpoint as the root.
+    size, index = case
+    tree = merkle.MemoryTree(_leaves(size))
+    other = size ^ (1 << bit)
+    same_shape = index < other and _directions(index, other) == _directions(index, size)
+    args = (tree.nodes[(0, index)], index, other, tree.inclusion_proof(index), tree.root())
+    if same_shape:
+        merkle.verify_inclusion(*args)
+    else:
+        with pytest.raises(merkle.ProofError):
+            merkle.verify_inclusion(*args)
 
 
 def test_a_leaf_hash_that_is_not_32_bytes_is_refused() -> None:
@@ -149,14 +186,14 @@ def test_stored_node_list_and_textbook_consistency_proofs_agree_and_verify(
 
 @settings(max_examples=150, deadline=None)
 @given(two_sizes(), st.integers(0, 255), st.data())
-def test_any_single_bit_flip_in_a_consistency_proof_makes_it_fail(
+def test_any_single_bit_flip_in_a_consistency_proof_or_root_makes_it_fail(
     case: tuple[int, int], bit: int, data: st.DataObject
 ) -> None:
     old, new = case
     tree = merkle.MemoryTree(_leaves(new))
     proof = tree.consistency_proof(old, new)
     args: list[object] = [old, new, tree.root(old), tree.root(new), proof]
-    target = data.draw(st.sampled_from(["proof", "old_root", "new_root", "old", "new"]))
+    target = data.draw(st.sampled_from(["proof", "old_root", "new_root"]))
     if target == "proof":
         if not proof:
             return  # equal sizes: nothing to flip in an empty proof
@@ -164,14 +201,28 @@ def test_any_single_bit_flip_in_a_consistency_proof_makes_it_fail(
         args[4] = [_flip(h, bit) if i == at else h for i, h in enumerate(proof)]
     elif target == "old_root":
         args[2] = _flip(tree.root(old), bit)
-    elif target == "new_root":
-        args[3] = _flip(tree.root(new), bit)
-    elif target == "old":
-        args[0] = old ^ (1 << (bit % 64))
     else:
-        args[1] = new ^ (1 << (bit % 64))
+        args[3] = _flip(tree.root(new), bit)
     with pytest.raises(merkle.ProofError):
         merkle.verify_consistency(*args)  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None)
+@given(two_sizes(), st.integers(0, 63), st.booleans())
+def test_a_flipped_size_fails_a_consistency_check_unless_the_proof_shape_is_the_same(
+    case: tuple[int, int], bit: int, flip_old: bool
+) -> None:
+    old, new = case
+    tree = merkle.MemoryTree(_leaves(new))
+    proof = tree.consistency_proof(old, new)
+    o, n = (old ^ (1 << bit), new) if flip_old else (old, new ^ (1 << bit))
+    same_shape = 0 < o < n and _consistency_shape(o, n) == _consistency_shape(old, new)
+    args = (o, n, tree.root(old), tree.root(new), proof)
+    if same_shape:
+        merkle.verify_consistency(*args)
+    else:
+        with pytest.raises(merkle.ProofError):
+            merkle.verify_consistency(*args)
 
 
 def test_consistency_from_the_empty_tree_is_an_error() -> None:

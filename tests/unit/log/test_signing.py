@@ -35,8 +35,14 @@ def test_public_keys_round_trip_through_padded_base64() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "not base64!", base64.b64encode(bytes(31)).decode(), base64.b64encode(bytes(33)).decode(),
-     base64.b64encode(bytes(32)).decode().rstrip("="), "AAAA AAAA"],
+    [
+        "",
+        "not base64!",
+        base64.b64encode(bytes(31)).decode(),
+        base64.b64encode(bytes(33)).decode(),
+        base64.b64encode(bytes(32)).decode().rstrip("="),
+        "AAAA AAAA",
+    ],
     ids=["empty", "not-base64", "31-bytes", "33-bytes", "unpadded", "spaces"],
 )
 def test_a_malformed_public_key_is_invalid_input_naming_the_field(text: str) -> None:
@@ -119,7 +125,9 @@ def test_a_signed_statement_verifies_whatever_its_key_order() -> None:
     key = signing.generate_private_key()
     raw = signing.public_key_bytes(key)
     signature = signing.sign_statement(key, {"pause": 7, "action": "agree", "at": "2026-01-01"})
-    assert signing.verify_statement(raw, {"at": "2026-01-01", "action": "agree", "pause": 7}, signature)
+    assert signing.verify_statement(
+        raw, {"at": "2026-01-01", "action": "agree", "pause": 7}, signature
+    )
 
 
 def test_a_changed_statement_or_garbled_signature_does_not_verify() -> None:

@@ -1,0 +1,30 @@
+"""The demo's last step: both parties' auditors cosign the newest checkpoint as witnesses."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.orm import Session
+
+from corridor.log import checkpoints, note, signing
+from corridor.log.service import lock_head
+
+
+def cosign_by_parties(db: Session, scenario: object) -> int:
+    """Issue a checkpoint of the whole log and have each party's witness key cosign it."""
+    from corridor.demo.seed import Scenario
+
+    assert isinstance(scenario, Scenario)
+    head = lock_head(db, scenario.group.id)
+    cp = checkpoints.issue_if_due(db, head=head, force=True)
+    db.commit()
+    assert cp is not None
+    body = note.parse_note_text(cp.note)
+    for party in ("ukraine", "russia"):
+        member = scenario.members[party]
+        key = signing.read_private_key(member.key_files["witness"])
+        signer = note.CosignatureSigner(checkpoints.witness_name(member.org), key)
+        line = note.cosign(body, signer, int(time.time()))
+        checkpoints.add_cosignature(db, group=scenario.group, organisation=member.org,
+                                    size=cp.size, line=line)
+    return cp.size
