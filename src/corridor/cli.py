@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from corridor.errors import CorridorError
@@ -36,23 +34,11 @@ _register()
 
 
 def main() -> None:
-    """Entry point: domain errors become one line on stderr and exit code 2, never a traceback."""
+    """Entry point: domain errors become one line on stderr and exit code 2, never a traceback.
+
+    Usage errors are Typer's own (short message, exit 2); it exits by itself on those.
+    """
     try:
-        code = app(standalone_mode=False)
-        # Without standalone mode, click returns a typer.Exit's code instead of exiting.
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        app()
     except CorridorError as exc:
         fail(exc.detail, field=exc.field)
-    except (typer.Exit, SystemExit) as exc:
-        code = exc.exit_code if isinstance(exc, typer.Exit) else exc.code
-        sys.exit(code if isinstance(code, int) else 0)
-    except typer.Abort:
-        fail("aborted")
-    except Exception as exc:  # click usage errors and the like
-        from click import ClickException
-
-        if isinstance(exc, ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

@@ -67,11 +67,14 @@ class Segments:
     def nearest(self, chunk: Array, lon: Array, lat: Array) -> tuple[Array, Array, Array]:
         """For each (chunk, point) pair: approximate metres to the chunk, and the foot lon/lat."""
         seg = np.minimum(self.chunks[chunk][:, None] + np.arange(CHUNK), self.stops[chunk][:, None] - 1)
+        ax, ay = self.start[:, 0][seg], self.start[:, 1][seg]
+        # Scales at the latitude halfway between point and segment: with the point's own, the
+        # frame drifts enough over tens of km to pick the wrong one of two near-equal segments.
         phi = np.radians(lat)
         w = 1.0 - _E2 * np.sin(phi) ** 2
-        kx = (_A * _RAD * np.cos(phi) / np.sqrt(w))[:, None]  # metres per degree of longitude here
-        ky = (_A * _RAD * (1.0 - _E2) / w**1.5)[:, None]  # and of latitude
-        ax, ay = self.start[:, 0][seg], self.start[:, 1][seg]
+        ky = (_A * _RAD * (1.0 - _E2) / w**1.5)[:, None]  # metres per degree of latitude
+        kx = (_A * _RAD * np.cos(phi) / np.sqrt(w))[:, None]  # and of longitude, at the point
+        kx = kx * (1.0 - np.tan(phi)[:, None] * np.radians(ay - lat[:, None]) / 2)  # halfway
         dx = (self.end[:, 0][seg] - ax) * kx
         dy = (self.end[:, 1][seg] - ay) * ky
         wx = (lon[:, None] - ax) * kx

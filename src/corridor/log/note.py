@@ -72,7 +72,11 @@ def signer_key(name: str, key: Ed25519PrivateKey) -> str:
 def _parse_key(text: str, sig_type: int, what: str) -> tuple[str, bytes, bytes]:
     """(name, key ID, 32 key bytes) of a vkey/skey body; base64 may contain '+', so split twice."""
     parts = text.split("+", 2)
-    if len(parts) != 3 or not _valid_name(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+    if (
+        len(parts) != 3
+        or not _valid_name(parts[0])
+        or not re.fullmatch(r"[0-9a-fA-F]{8}", parts[1])
+    ):
         raise NoteError(f"malformed {what}: want name+hex8+base64", field=what)
     try:
         material = base64.b64decode(parts[2], validate=True)
@@ -80,7 +84,7 @@ def _parse_key(text: str, sig_type: int, what: str) -> tuple[str, bytes, bytes]:
         raise NoteError(f"malformed {what}: key is not base64", field=what) from e
     if len(material) != 33 or material[0] != sig_type:
         raise NoteError(
-            f"{what} is not a {33}-byte key of signature type 0x{sig_type:02x}", field=what
+            f"{what} is not a 32-byte key of signature type 0x{sig_type:02x}", field=what
         )
     return parts[0], bytes.fromhex(parts[1]), material[1:]
 

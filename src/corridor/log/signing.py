@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def write_private_key(path: Path, key: Ed25519PrivateKey) -> None:
     path = Path(path)
     if path.exists():
         raise KeyFileError(f"{path} already exists; refusing to overwrite a private key")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:

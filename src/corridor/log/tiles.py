@@ -47,7 +47,8 @@ def entries_path(index: int, width: int = TILE_WIDTH) -> str:
 
 
 def tiles_for_size(size: int) -> Iterator[tuple[int, int, int]]:
-    """(level, index, width) of every tile of a tree of `size` leaves; level -1 would be bundles."""
+    """(level, index, width) of every hash tile of a tree of `size` leaves, full ones first;
+    the level-0 ones also name the entry bundles."""
     level = 0
     while size >> (TILE_HEIGHT * level):
         count = size >> (TILE_HEIGHT * level)  # hashes at this tile level

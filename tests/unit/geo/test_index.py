@@ -15,31 +15,31 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from corridor.geo.index import Hit, SpatialIndex
-from corridor.geo.metric import buffer_m, distance_m
+from corridor.geo.metric import buffer_m, distance_m, distances_m
 
 ROUTE = LineString([(37.54, 47.10), (36.79, 46.76), (35.71, 47.26), (35.12, 47.85)])
 
 
 def brute_force(
-    features: dict[tuple[str, str], BaseGeometry], query: BaseGeometry, metres: float
+    features: dict[tuple[str, str], BaseGeometry], query: BaseGeometry
 ) -> dict[tuple[str, str], float]:
-    distances = {key: distance_m(query, geom) for key, geom in features.items()}
-    return {key: d for key, d in distances.items() if d <= metres}
+    """Every feature's distance from the query, one at a time, with no index at all."""
+    return {key: distance_m(query, geom) for key, geom in features.items()}
 
 
 def assert_same_as_brute_force(
-    hits: list[Hit], features: dict[tuple[str, str], BaseGeometry], query: BaseGeometry, metres: float
+    hits: list[Hit], distances: dict[tuple[str, str], float], metres: float
 ) -> None:
-    expected = brute_force(features, query, metres)
+    expected = {key: d for key, d in distances.items() if d <= metres}
     found = {(h.kind, h.id): h.distance_m for h in hits}
-    # The two computations follow lon/lat-straight edges to within ~0.1 m (`metric.DENSIFY_DEG`),
-    # so they may disagree by that much, and so about what lies right at the edge of the radius.
-    edge = {
-        key for key, geom in features.items() if abs(distance_m(query, geom) - metres) < 0.25
-    }
+    # Both follow lon/lat-straight edges to within ~0.1 m (`metric.DENSIFY_DEG`), and the index's
+    # local frame drifts by ~(d / R)² (2 m at 50 km), so they may disagree by that much, and so
+    # about what lies right at the edge of the radius.
+    slack = 0.25 + 1e-4 * metres
+    edge = {key for key, d in distances.items() if abs(d - metres) < slack}
     assert set(found) - edge == set(expected) - edge
     for key in set(found) & set(expected):
-        assert found[key] == pytest.approx(expected[key], rel=1e-5, abs=0.25)
+        assert found[key] == pytest.approx(expected[key], rel=1e-4, abs=0.25)
     assert [h.distance_m for h in hits] == sorted(h.distance_m for h in hits)
 
 
@@ -79,11 +79,13 @@ def indexed(features: dict[tuple[str, str], BaseGeometry]) -> SpatialIndex:
 
 def test_near_finds_exactly_what_a_brute_force_scan_finds() -> None:
     rng = random.Random(20220430)
-    features = random_features(rng, 2_000)
+    features = random_features(rng, 1_000)
     index = indexed(features)
-    for _ in range(25):
-        query, metres = random_query(rng), rng.choice([300.0, 2_000.0, 8_000.0, 30_000.0])
-        assert_same_as_brute_force(index.near(query, metres), features, query, metres)
+    for _ in range(12):
+        query = random_query(rng)
+        distances = brute_force(features, query)
+        for metres in (300.0, 2_000.0, 8_000.0, 30_000.0):
+            assert_same_as_brute_force(index.near(query, metres), distances, metres)
 
 
 @settings(max_examples=25, deadline=None)
@@ -92,7 +94,8 @@ def test_near_agrees_with_brute_force_for_any_seed_and_radius(seed: int, metres:
     rng = random.Random(seed)
     features = random_features(rng, 150)
     query = random_query(rng)
-    assert_same_as_brute_force(indexed(features).near(query, metres), features, query, metres)
+    hits = indexed(features).near(query, metres)
+    assert_same_as_brute_force(hits, brute_force(features, query), metres)
 
 
 def test_changes_are_seen_by_the_next_query() -> None:
@@ -105,6 +108,12 @@ def test_changes_are_seen_by_the_next_query() -> None:
     assert index.remove("site", "hospital")
     assert not index.remove("site", "hospital")
     assert len(index) == 0
+
+
+def all_distances(features: dict[tuple[str, str], BaseGeometry]) -> dict[tuple[str, str], float]:
+    """The brute force in one vectorised pass: this test is about bookkeeping, not distances."""
+    metres = distances_m(ROUTE, list(features.values()))
+    return dict(zip(features, metres.tolist(), strict=True))
 
 
 def test_results_stay_right_across_rebuilds_after_many_changes() -> None:
@@ -121,9 +130,9 @@ def test_results_stay_right_across_rebuilds_after_many_changes() -> None:
             features[key] = Point(rng.uniform(34.5, 38.5), rng.uniform(46.3, 48.3))
             index.upsert(*key, features[key])
         if i % 500 == 0:
-            assert_same_as_brute_force(index.near(ROUTE, 5_000), features, ROUTE, 5_000)
+            assert_same_as_brute_force(index.near(ROUTE, 5_000), all_distances(features), 5_000)
     assert len(index) == len(features)
-    assert_same_as_brute_force(index.near(ROUTE, 5_000), features, ROUTE, 5_000)
+    assert_same_as_brute_force(index.near(ROUTE, 5_000), all_distances(features), 5_000)
 
 
 def test_kinds_and_limit_narrow_the_answer() -> None:
@@ -138,10 +147,10 @@ def test_kinds_and_limit_narrow_the_answer() -> None:
 
 def test_containing_finds_the_areas_around_an_incident() -> None:
     index = SpatialIndex()
-    index.upsert("pause", "azovstal", buffer_m(Point(37.61, 47.1), 3_000))
+    index.upsert("pause", "azovstal", buffer_m(Point(37.58, 47.1), 3_000))
     index.upsert("pause", "corridor", buffer_m(ROUTE, 2_000))
-    index.upsert("site", "plant", Point(37.61, 47.1))
-    assert index.containing(Point(37.61, 47.1), kinds=["pause"]) == [
+    index.upsert("site", "plant", Point(37.56, 47.1))
+    assert index.containing(Point(37.56, 47.1), kinds=["pause"]) == [
         Hit("pause", "azovstal", 0.0), Hit("pause", "corridor", 0.0)
     ]
     assert index.containing(Point(30.52, 50.45)) == []  # the Kyiv strike touches no pause

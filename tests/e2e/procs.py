@@ -1,0 +1,67 @@
+"""Running the real `corridor` command and a real `corridor serve` process in tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Corridor:
+    """The CLI with a fixed environment (data dir and database)."""
+
+    def __init__(self, data_dir: Path, database_url: str) -> None:
+        self.env = {**os.environ, "CORRIDOR_DATA_DIR": str(data_dir),
+                    "CORRIDOR_DATABASE_URL": database_url, "CORRIDOR_ENVIRONMENT": "test"}
+
+    def run(self, *args: str, ok: bool = True, stdin: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "corridor", *args], env=self.env, text=True,
+                              capture_output=True, input=stdin, timeout=120)
+        if ok and proc.returncode != 0:
+            raise AssertionError(f"corridor {' '.join(args)} failed ({proc.returncode}):\n"
+                                 f"{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.run(*args, "--json").stdout)
+
+    def start_server(self, port: int) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--port", str(port)],
+                                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
+                    return proc
+            except httpx.HTTPError:
+                time.sleep(0.1)
+            if proc.poll() is not None:
+                raise AssertionError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+        proc.kill()
+        raise AssertionError("server did not answer within 30 s")
+
+    @contextmanager
+    def server(self) -> Iterator[str]:
+        port = free_port()
+        proc = self.start_server(port)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
