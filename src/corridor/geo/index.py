@@ -108,7 +108,8 @@ class _Layer:
         if self.recent:
             if self._overlay is None:
                 items = np.array(list(self.recent.values()), dtype=object)
-                self._overlay = (np.array(list(self.recent), dtype=object), items, shapely.bounds(items))
+                keys = np.array(list(self.recent), dtype=object)
+                self._overlay = (keys, items, shapely.bounds(items))
             keys, items, fb = self._overlay
             bb = shapely.bounds(boxes)
             meets = (
@@ -118,16 +119,21 @@ class _Layer:
             at, box = meets.nonzero()
             parts.append((box, len(self.ids) + at, keys[at], items[at]))
         if not parts:
-            return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp), *_no_objects(2)
-        return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+            ints, objects = np.empty(0, dtype=np.intp), np.empty(0, dtype=object)
+            return ints, ints, objects, objects
+        box, slot, ids, geoms = (np.concatenate(column) for column in zip(*parts, strict=True))
+        return box, slot, ids, geoms
 
 
 def _hits(names: Array, ids: Array, rows: Array, metres: Array) -> list[Hit]:
     return list(map(Hit, names[rows].tolist(), ids[rows].tolist(), metres.tolist()))
 
 
-def _no_objects(n: int) -> list[Array]:
-    return [np.empty(0, dtype=object) for _ in range(n)]
+def _checked(geom: BaseGeometry, metres: float = 0.0) -> None:
+    if geom is None or geom.is_empty:
+        raise ValueError("an empty geometry cannot be looked up")
+    if not metres >= 0:
+        raise ValueError(f"a search radius must be 0 or more metres, not {metres}")
 
 
 class SpatialIndex:
@@ -172,14 +178,15 @@ class SpatialIndex:
             for kind in sorted(self._layers if kinds is None else set(kinds) & set(self._layers)):
                 layer = self._layers[kind]
                 box, slot, ids, geoms = layer.pairs(boxes)
+                names = np.full(len(ids), kind, dtype=object)
                 for column, values in zip(
-                    columns, (np.full(len(ids), kind, dtype=object), ids, geoms, box, slot + offset),
-                    strict=True,
+                    columns, (names, ids, geoms, box, slot + offset), strict=True
                 ):
                     column.append(values)
                 offset += len(layer.ids) + len(layer.recent)
         if not columns[0]:
-            return (*_no_objects(3), np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp))
+            ints, objects = np.empty(0, dtype=np.intp), np.empty(0, dtype=object)
+            return objects, objects, objects, ints, ints
         return tuple(np.concatenate(column) for column in columns)
 
     def near(
@@ -190,7 +197,12 @@ class SpatialIndex:
         kinds: Iterable[str] | None = None,
         limit: int | None = None,
     ) -> list[Hit]:
-        """Features within `metres` of `geom`, nearest first (ties by kind, then id)."""
+        """Features within `metres` of `geom`, nearest first (ties by kind, then id).
+
+        Distances are geodesic and agree with `metric.distance_m` to ~0.25 m, or ~(d / 6371 km)²
+        of the distance d beyond ~20 km (2 m at 50 km).
+        """
+        _checked(geom, metres)
         pad = degrees_for(geom, metres)
         segments = Segments.of(geom)
         boxes = segments.boxes(pad) if segments is not None else _part_boxes(geom, pad)
@@ -218,6 +230,7 @@ class SpatialIndex:
     def _matching(
         self, geom: BaseGeometry, kinds: Iterable[str] | None, test: Callable[..., Array]
     ) -> list[Hit]:
+        _checked(geom)
         names, ids, geoms, _, code = self._pairs(_part_boxes(geom, 0.0), kinds)
         _, first = np.unique(code, return_index=True)
         if not len(first):
@@ -227,7 +240,7 @@ class SpatialIndex:
         return sorted(_hits(names, ids, found, np.zeros(len(found))))
 
     def containing(self, geom: BaseGeometry, *, kinds: Iterable[str] | None = None) -> list[Hit]:
-        """Features whose geometry covers all of `geom` (boundary included), e.g. areas with a point."""
+        """Features whose geometry covers all of `geom`, boundary included: areas around a point."""
         return self._matching(geom, kinds, shapely.covered_by)
 
     def intersecting(

@@ -67,7 +67,7 @@ class _Plane:
         return shapely.transform(dense, self._inverse)
 
     def lonlat(self, x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> tuple[Any, Any]:
-        return self._proj.transform(x, y, direction="INVERSE")  # type: ignore[no-any-return]
+        return self._proj.transform(x, y, direction="INVERSE")
 
     def _forward(self, xy: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         return np.column_stack(self._proj.transform(xy[:, 0], xy[:, 1]))
@@ -77,7 +77,7 @@ class _Plane:
 
 
 def length_km(line: BaseGeometry) -> float:
-    """Geodesic length of a (Multi)LineString in kilometres, following its lon/lat-straight edges."""
+    """Geodesic length of a (Multi)LineString in km, following its lon/lat-straight edges."""
     return float(GEOD.geometry_length(shapely.segmentize(line, DENSIFY_DEG))) / 1000.0
 
 
@@ -94,6 +94,9 @@ def distances_m(
     geom: BaseGeometry, others: Geometries, *, up_to_m: float | None = None
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Metres from `geom` to each of `others` (0 where they touch), in one vectorised pass.
+
+    The plane is centred on `geom`, so `others` should lie within a few hundred km of it; the
+    distance is the geodesic between the nearest points found there.
 
     With `up_to_m`, distances beyond it may come back as infinity: `geom` is then clipped near each
     of `others` first, which keeps a long route cheap against a few nearby areas.
@@ -129,7 +132,9 @@ def distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(distances_m(a, [b])[0])
 
 
-def buffer_m(geom: BaseGeometry, metres: float, *, field: str = "half_width_m") -> Polygon | MultiPolygon:
+def buffer_m(
+    geom: BaseGeometry, metres: float, *, field: str = "half_width_m"
+) -> Polygon | MultiPolygon:
     """The lon/lat area within `metres` of `geom`: a corridor from its route and half-width."""
     if not (isinstance(metres, int | float) and math.isfinite(metres) and metres > 0):
         raise InvalidInput(f"{field}: must be a positive number of metres", field=field)
@@ -175,10 +180,12 @@ def segments_outside(
     The tolerance absorbs noise (7-decimal storage is ~1 cm, the projection round trip < 1 mm) so a
     route drawn along the edge of an area is not reported as leaving it.
     """
+    if not tolerance_m >= 0:
+        raise ValueError(f"tolerance_m must be 0 or more, not {tolerance_m}")
     plane = _Plane(route)
     flat = plane.to_plane(route)
     # Only the area near the route matters; clipping first keeps a country-sized area cheap.
-    margin = 0.1 + tolerance_m / 100_000.0
+    margin = degrees_for(route, tolerance_m) + 0.01
     west, south, east, north = route.bounds
     near = area.intersection(box(west - margin, south - margin, east + margin, north + margin))
     inside = plane.to_plane(near)

@@ -1,9 +1,9 @@
 """Vectorised nearest-point search from many points to a route's segments, for the spatial index.
 
 Each point is compared only with the few segments of the route chunks whose boxes it fell in,
-in a local equirectangular frame scaled by the WGS84 radii at the point's latitude (cheap, and
-within ~0.1 % for the distances asked here); the winner's foot point then gets an exact geodesic
-distance from `pyproj.Geod`, so results agree with `metric.distance_m`.
+in a local equirectangular frame scaled by the WGS84 radii halfway between point and segment
+(cheap; its error grows like (d / R)², 4e-5 at 50 km); the foot point it picks then gets an exact
+geodesic distance from `pyproj.Geod`, so results agree with `metric.distance_m`.
 """
 
 from __future__ import annotations
@@ -62,11 +62,13 @@ class Segments:
         hi = np.maximum(
             np.maximum.reduceat(self.start, self.chunks), np.maximum.reduceat(self.end, self.chunks)
         )
-        return np.asarray(shapely.box(lo[:, 0] - pad, lo[:, 1] - pad, hi[:, 0] + pad, hi[:, 1] + pad))
+        lo, hi = lo - pad, hi + pad
+        return np.asarray(shapely.box(lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1]))
 
     def nearest(self, chunk: Array, lon: Array, lat: Array) -> tuple[Array, Array, Array]:
         """For each (chunk, point) pair: approximate metres to the chunk, and the foot lon/lat."""
-        seg = np.minimum(self.chunks[chunk][:, None] + np.arange(CHUNK), self.stops[chunk][:, None] - 1)
+        last = self.stops[chunk][:, None] - 1
+        seg = np.minimum(self.chunks[chunk][:, None] + np.arange(CHUNK), last)
         ax, ay = self.start[:, 0][seg], self.start[:, 1][seg]
         # Scales at the latitude halfway between point and segment: with the point's own, the
         # frame drifts enough over tens of km to pick the wrong one of two near-equal segments.

@@ -25,15 +25,16 @@ _DEPTH = {
     "Point": 0, "MultiPoint": 1, "LineString": 1,
     "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3,
 }
-# ~1 cm on the ground: finer digits are noise from the client and make equal shapes hash differently.
+# ~1 cm on the ground: finer digits are client noise, and make equal shapes hash differently.
 DECIMALS = 7
 _WHERE = re.compile(r"\[\s*(\S+)\s+(\S+)\s*\]")
 
-Coords = list[Any]
+Coords = list[Any] | tuple[Any, ...]
 
 
 def _refuse(field: str, pointer: str, what: str, **extra: Any) -> InvalidInput:
-    return InvalidInput(f"{field}{pointer}: {what}", field=field, extra={"pointer": pointer, **extra})
+    detail = f"{field}{pointer}: {what}"
+    return InvalidInput(detail, field=field, extra={"pointer": pointer, **extra})
 
 
 def _count_vertices(coords: Any, depth: int, limit: int) -> int:
@@ -41,10 +42,11 @@ def _count_vertices(coords: Any, depth: int, limit: int) -> int:
     if depth == 0:
         return 1
     if depth == 1:
-        return len(coords) if isinstance(coords, list) else 0
+        return len(coords) if isinstance(coords, list | tuple) else 0
     total = 0
-    for part in coords if isinstance(coords, list) else ():
-        total += _count_vertices(part, depth - 1, limit)
+    for part in coords if isinstance(coords, list | tuple) else ():
+        # An empty part still costs a step, so a million of them are cut short too.
+        total += max(_count_vertices(part, depth - 1, limit), 1)
         if total > limit:
             break
     return total
@@ -54,13 +56,17 @@ def _number(value: Any, field: str, pointer: str) -> float:
     # bool is an int in Python but never a coordinate; strings are not silently converted.
     if type(value) not in (int, float):
         raise _refuse(field, pointer, f"expected a number, got {type(value).__name__}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
+    if not math.isfinite(number):
         raise _refuse(field, pointer, "coordinates must be finite numbers")
-    return float(value)
+    return number
 
 
 def _position(raw: Any, field: str, pointer: str) -> tuple[float, float]:
-    if not isinstance(raw, list) or not 2 <= len(raw) <= 3:
+    if not isinstance(raw, list | tuple) or not 2 <= len(raw) <= 3:
         raise _refuse(field, pointer, "a position must be [longitude, latitude] or with altitude")
     lon = _number(raw[0], field, f"{pointer}/0")
     lat = _number(raw[1], field, f"{pointer}/1")
@@ -74,13 +80,13 @@ def _position(raw: Any, field: str, pointer: str) -> tuple[float, float]:
 
 
 def _positions(raw: Any, field: str, pointer: str) -> list[tuple[float, float]]:
-    if not isinstance(raw, list):
+    if not isinstance(raw, list | tuple):
         raise _refuse(field, pointer, "expected an array of positions")
     return [_position(p, field, f"{pointer}/{i}") for i, p in enumerate(raw)]
 
 
 def _parts(raw: Any, field: str, pointer: str, what: str) -> Coords:
-    if not isinstance(raw, list) or not raw:
+    if not isinstance(raw, list | tuple) or not raw:
         raise _refuse(field, pointer, f"expected a non-empty array of {what}")
     return raw
 
@@ -108,7 +114,7 @@ def _self_intersection(line: LineString, field: str, pointer: str) -> InvalidInp
     last = len(segments) - 1
     for i, j in sorted((int(a), int(b)) for a, b in pairs if a < b):
         meet = segments[i].intersection(segments[j])
-        # Neighbouring segments always share a vertex (and a closed line's ends do): only more is bad.
+        # Neighbouring segments share a vertex (so do a closed line's ends): only more is bad.
         sharing = j == i + 1 or (closed and (i, j) == (0, last))
         if sharing and meet.geom_type == "Point":
             continue
@@ -128,12 +134,13 @@ def _ring(raw: Any, field: str, pointer: str) -> list[tuple[float, float]]:
     if len(points) < 4:
         raise _refuse(field, pointer, "a ring needs at least four positions")
     if points[0] != points[-1]:
-        raise _refuse(field, pointer, "a ring must be closed: its last position must equal its first")
+        raise _refuse(field, pointer, "a ring must be closed: last position equal to the first")
     return points
 
 
 def _polygon(raw: Any, field: str, pointer: str) -> Polygon:
-    rings = [_ring(r, field, f"{pointer}/{i}") for i, r in enumerate(_parts(raw, field, pointer, "rings"))]
+    parts = _parts(raw, field, pointer, "rings")
+    rings = [_ring(r, field, f"{pointer}/{i}") for i, r in enumerate(parts)]
     return Polygon(rings[0], rings[1:])
 
 

@@ -4,6 +4,8 @@ together; a racing change to the same pause fails with 409 instead of both winni
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -232,41 +234,57 @@ def decide(
             raise Conflict(f"{party} has no consent to version {version.number} to withdraw",
                            field="statement")
     next_state(state, move)  # refuse before writing anything
+    with _racing_writers_conflict(db):
+        _record_decision(db, principal, pause, body, decision, move, key, version.number,
+                         agreed_before | {party} >= set(content["required_signatories"]))
+        db.commit()
+    log.sequence(db, group_id=pause.group_id)
+    return pause
+
+
+def _record_decision(
+    db: Session, principal: Principal, pause: Pause, body: SignedStatementIn, decision: str,
+    move: Move, key: SigningKey, version_number: int, all_agreed: bool,
+) -> None:
+    party, now = principal.organisation.slug, clock.now()
     pending = log.append(
         db, group_id=pause.group_id, group_slug=principal.group.slug,
         actor=principal.log_actor(key.fingerprint), type=f"pause.{_past[decision]}",
-        payload={"pause": pause.id, "version": version.number, "party": party},
+        payload={"pause": pause.id, "version": version_number, "party": party},
         signature={"key": key.fingerprint, "statement": body.statement, "value": body.signature})
     db.add(PauseDecision(
-        pause_id=pause.id, version=version.number, organisation_id=principal.organisation.id,
+        pause_id=pause.id, version=version_number, organisation_id=principal.organisation.id,
         decision=decision, statement=canonicalize(body.statement).decode(),
         signature=body.signature, signing_key_id=key.id, person_id=principal.person.id,
         created_at=now, log_pending_id=pending.id))
     _transition(db, pause, move, principal)
-    if decision == "agree" and agreed_before | {party} >= set(content["required_signatories"]):
+    if decision == "agree" and all_agreed:
         _transition(db, pause, Move.AGREE, principal)
         log.append(db, group_id=pause.group_id, group_slug=principal.group.slug,
                    actor=principal.log_actor(), type="pause.agreed",
-                   payload={"pause": pause.id, "version": version.number,
-                            "version_hash": version.version_hash})
-    return _commit(db, pause, principal, None, None)
+                   payload={"pause": pause.id, "version": version_number,
+                            "version_hash": body.statement["version_hash"]})
 
 
 _past = {"agree": "consented", "decline": "declined", "withdraw": "withdrawn"}
 
 
-def _commit(db: Session, pause: Pause, principal: Principal, kind: str | None,
-            payload: dict[str, Any] | None) -> Pause:
+@contextmanager
+def _racing_writers_conflict(db: Session) -> Iterator[None]:
+    """A concurrent change to the same pause (optimistic version check, or the one-signature
+    constraint) becomes a 409 that says to re-read; nothing of this request is kept."""
     try:
-        if kind is not None and payload is not None:
-            log.commit_change(db, group=principal.group, actor=principal.log_actor(), type=kind,
-                              payload=payload)
-        else:
-            db.commit()
-            log.sequence(db, group_id=pause.group_id)
+        yield
     except (StaleDataError, IntegrityError) as exc:
         db.rollback()
         raise Conflict("the pause changed while this request was being made (another amendment "
                        "or signature came first); read it again and retry",
                        field="pause") from exc
+
+
+def _commit(db: Session, pause: Pause, principal: Principal, kind: str,
+            payload: dict[str, Any]) -> Pause:
+    with _racing_writers_conflict(db):
+        log.commit_change(db, group=principal.group, actor=principal.log_actor(), type=kind,
+                          payload=payload)
     return pause

@@ -134,6 +134,8 @@ def test_a_route_needs_two_known_places(places: Gazetteer) -> None:
     assert caught.value.field == "waypoints/1"
     with pytest.raises(InvalidInput, match="one point"):
         places.route_from_names(["Kyiv", "Kiev"])
+    with pytest.raises(InvalidInput, match="expected a place name"):
+        places.route_from_names(["Kyiv", " - "])
 
 
 def test_the_nearest_places_label_a_point_on_the_map(places: Gazetteer) -> None:

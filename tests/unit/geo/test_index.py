@@ -1,4 +1,4 @@
-"""The spatial index finds what a brute-force scan finds, stays current as features change, and is fast."""
+"""The spatial index finds what a brute-force scan finds, stays current, and is fast."""
 
 from __future__ import annotations
 
@@ -176,7 +176,8 @@ def test_a_route_query_against_151000_features_takes_milliseconds() -> None:
     for kind, n in (("incident", 100_000), ("site", 50_000)):
         points = shapely.points(rng.uniform(22, 40, n), rng.uniform(44, 52, n))
         index.upsert_many(kind, zip(map(str, range(n)), points, strict=True))
-    areas = shapely.buffer(shapely.points(rng.uniform(23, 39, 1_000), rng.uniform(45, 51, 1_000)), 0.2)
+    centres = shapely.points(rng.uniform(23, 39, 1_000), rng.uniform(45, 51, 1_000))
+    areas = shapely.buffer(centres, 0.2)
     index.upsert_many("pause", zip(map(str, range(1_000)), areas, strict=True))
     xs = np.linspace(35.1, 37.5, 200)
     index.near(LineString(zip(xs, 47.8 - 0.3 * (xs - 35.1), strict=True)), 1_000)  # first builds
