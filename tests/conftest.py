@@ -51,7 +51,8 @@ def postgres_url() -> Iterator[str | None]:
             name = f"corridor_test_{uuid.uuid4().hex[:10]}"
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
-        _pg_skip_reason.append(f"no PostgreSQL at {server.host}:{server.port} ({type(exc).__name__})")
+        where = f"{server.host}:{server.port}"
+        _pg_skip_reason.append(f"no PostgreSQL at {where} ({type(exc).__name__})")
         admin.dispose()
         yield None
         return

@@ -16,9 +16,12 @@ from tests.factories import World
 API = "/api/v1/groups/test-group"
 
 
-def content(*, hours_from_now: float = 72, length_hours: float = 24, **changes: Any
-            ) -> dict[str, Any]:
-    start = clock.now().astimezone(UTC).replace(microsecond=0) + timedelta(hours=hours_from_now)
+def content(*, hours_from_now: float = 72, length_hours: float = 24,
+            start: datetime | None = None, **changes: Any) -> dict[str, Any]:
+    """Content of a pause starting `hours_from_now` (or at `start`, for amendments)."""
+    if start is None:
+        start = clock.now().astimezone(UTC).replace(microsecond=0) + timedelta(
+            hours=hours_from_now)
     body: dict[str, Any] = {
         "title": "Synthetic evacuation pause",
         "purposes": ["evacuation"],

@@ -2,6 +2,7 @@
 
 from corridor.groups import models as groups_models
 from corridor.log import models as log_models
+from corridor.notifications import models as notifications_models  # noqa: F401
 from corridor.pauses import models as pauses_models
 
 __all__ = ["groups_models", "log_models", "pauses_models"]

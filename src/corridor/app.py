@@ -148,6 +148,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from corridor.groups.api import me_router
     from corridor.groups.api import router as groups_router
     from corridor.log.api import router as log_router
+    from corridor.notifications.api import router as notifications_router
     from corridor.pauses.api import router as pauses_router
 
     @app.get(f"{API}/health", tags=["health"])
@@ -158,4 +159,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(groups_router, prefix=API)
     app.include_router(log_router, prefix=API)
     app.include_router(pauses_router, prefix=API)
+    app.include_router(notifications_router, prefix=API)
     return app

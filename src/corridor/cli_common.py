@@ -16,7 +16,9 @@ from corridor.errors import SchemaOutOfDate
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="SQLite file to use (default: CORRIDOR_DATABASE_URL or the data dir)"),
+    typer.Option(
+        "--db", help="SQLite file to use (default: CORRIDOR_DATABASE_URL or the data dir)"
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for scripts")]
 ServerOption = Annotated[

@@ -1,4 +1,4 @@
-"""Settings, read once from the environment (`CORRIDOR_*`); refuses unsafe values outside development."""
+"""Settings, read once from the environment (`CORRIDOR_*`); unsafe values refused in production."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from platformdirs import user_data_dir
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "development-only-secret"  # noqa: S105 - a marker that is refused in production
+DEV_SECRET = "development-only-secret"
 
 
 class Settings(BaseSettings):

@@ -119,10 +119,10 @@ def decide(actor: Actor, action: Action, target: Target) -> str | None:
     own_org = target.organisation_id is None or target.organisation_id == actor.organisation_id
     if target.is_draft and not own_org:
         return "not-found"
-    if action is Action.NOTIFICATION_READ and not own_org and target.owner_kind is not None:
-        # Need to know: other humanitarian organisations never see each other's notifications.
-        if actor.kind not in NOTIFICATION_READERS:
-            return "not-found"
+    # Need to know: other humanitarian organisations never see each other's notifications.
+    if (action is Action.NOTIFICATION_READ and not own_org and target.owner_kind is not None
+            and actor.kind not in NOTIFICATION_READERS):
+        return "not-found"
     self_service = action in (Action.TOKEN_ISSUE, Action.TOKEN_REVOKE) and (
         target.person_id is not None and target.person_id == actor.person_id
     )

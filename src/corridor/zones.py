@@ -14,7 +14,8 @@ def validate_zone(name: str, *, field: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         close = sorted(z for z in available_timezones() if name.lower() in z.lower())[:5]
-        hint = f" Did you mean: {', '.join(close)}?" if close else " Use an IANA name such as Europe/Kyiv."
+        hint = (f" Did you mean: {', '.join(close)}?" if close
+                else " Use an IANA name such as Europe/Kyiv.")
         raise InvalidInput(f"'{name}' is not a known time zone.{hint}", field=field) from exc
     return name
 

@@ -12,16 +12,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import corridor.pauses.replay  # noqa: F401  (registers the pause replayer)
+from corridor.client import Client
 from corridor.config import Settings
 from corridor.log import keyfile, merkle, note, signing
 from corridor.log.audit import AuditFailure, AuditState, audit
 from corridor.log.canonical import canonicalize
 from corridor.log.sources import ServerSource
-from corridor.client import Client
 from tests.factories import World
 from tests.pauses_helpers import propose, register_key, signed
-
-import corridor.pauses.replay  # noqa: F401  (registers the pause replayer)
 
 API = "/api/v1/groups/test-group"
 
@@ -199,7 +198,8 @@ def test_an_agreement_the_signatures_do_not_support_is_reported(
             "type": "pause.agreed", "payload": {"pause": pause["id"], "version": 1,
                                                 "version_hash": pause["version_hash"]}}
     entries.append(canonicalize(fake))
-    liar = LyingLog(entries, log_signer(settings, world), world.group.log_verifier_key.split("+")[0])
+    origin = world.group.log_verifier_key.split("+")[0]
+    liar = LyingLog(entries, log_signer(settings, world), origin)
     result = audit(liar, AuditState(vkey=world.group.log_verifier_key), group="test-group")
     assert any("without the signatures" in p for p in result.replay.state["pause_problems"])
 

@@ -4,6 +4,7 @@ refusal of bad input leaving nothing written."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,8 +17,9 @@ from tests.factories import World
 from tests.pauses_helpers import API, content, propose, register_key, signed
 
 
-def consent(client: TestClient, world: World, pause: dict, party: str, body: dict,
-            path: str = "consents", role: str = "negotiator") -> dict:
+def consent(client: TestClient, world: World, pause: dict[str, Any], party: str,
+            body: dict[str, Any], path: str = "consents", role: str = "negotiator"
+            ) -> dict[str, Any]:
     r = client.post(f"{API}/pauses/{pause['id']}/{path}", headers=world.auth(f"{party}.{role}"),
                     json=body)
     return {**r.json(), "http": r.status_code}
@@ -49,8 +51,9 @@ def test_an_amendment_voids_earlier_consents_visibly(client: TestClient, world: 
     pause = propose(client, world)
     ka = register_key(client, world, "party-a")
     consent(client, world, pause, "party-a", signed(ka, pause, "party-a"))
+    start = datetime.fromisoformat(pause["content"]["window"]["start"].replace("Z", "+00:00"))
     r = client.post(f"{API}/pauses/{pause['id']}/versions", headers=world.auth("icrc.negotiator"),
-                    json={"content": content(length_hours=36), "base_version": 1})
+                    json={"content": content(start=start, length_hours=36), "base_version": 1})
     assert r.status_code == 201, r.text
     amended = r.json()
     assert amended["current_version"] == 2
@@ -145,7 +148,7 @@ def test_consent_from_a_non_party_or_a_viewer_is_forbidden(client: TestClient,
     ({"required_signatories": ["icrc"]}, "required_signatories.0"),
 ])
 def test_bad_pause_content_is_refused_naming_the_field(
-    client: TestClient, world: World, db: Session, change: dict, field: str
+    client: TestClient, world: World, db: Session, change: dict[str, Any], field: str
 ) -> None:
     before = log_size(db)
     r = client.post(f"{API}/pauses", headers=world.auth("convener.negotiator"),

@@ -52,7 +52,8 @@ class Corridor:
             except httpx.HTTPError:
                 time.sleep(0.1)
             if proc.poll() is not None:
-                raise AssertionError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise AssertionError(f"server exited: {err}")
         proc.kill()
         raise AssertionError("server did not answer within 30 s")
 

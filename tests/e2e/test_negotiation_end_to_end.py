@@ -92,3 +92,11 @@ def test_wrong_arguments_give_a_short_message_and_a_non_zero_exit(corridor: Corr
         proc = c.run(*args, ok=False)
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_serve_refuses_an_out_of_date_schema_and_names_the_command(
+    corridor: Corridor, tmp_path: Path
+) -> None:
+    proc = corridor.run("serve", "--db", str(tmp_path / "empty.sqlite3"), ok=False)
+    assert proc.returncode == 2
+    assert "corridor db upgrade" in proc.stderr and "Traceback" not in proc.stderr

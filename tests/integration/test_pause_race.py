@@ -65,8 +65,17 @@ def test_an_amendment_racing_a_consent_never_yields_a_mixed_agreement(
             body_b = sign(s, keys["party-b"], pause, "party-b")
         barrier = threading.Barrier(2, timeout=30)
         errors: list[BaseException] = []
+        new_content = PauseContentIn.model_validate(content(conditions=f"round {round_}"))
 
-        def amend() -> None:
+        def amend(s: Session, p: Pause, c: PauseContentIn = new_content) -> None:
+            pauses.amend(s, principal=convener, pause=p, base_version=1, max_vertices=1000,
+                         content=c)
+
+        def agree(s: Session, p: Pause, body: SignedStatementIn = body_b) -> None:
+            pauses.decide(s, principal=b, pause=p, body=body, decision="agree")
+
+        def run(action: Any, pause_id: int = pause_id, barrier: threading.Barrier = barrier,
+                errors: list[BaseException] = errors) -> None:
             if sqlite:  # SQLite takes its write lock at BEGIN: meet before anyone holds it
                 barrier.wait()
             with maker() as s:
@@ -75,30 +84,14 @@ def test_an_amendment_racing_a_consent_never_yields_a_mixed_agreement(
                 if not sqlite:  # PostgreSQL: both read the same row version, then race
                     barrier.wait()
                 try:
-                    pauses.amend(s, principal=convener, pause=p, base_version=1,
-                                 max_vertices=1000, content=PauseContentIn.model_validate(
-                                     content(conditions=f"round {round_}")))
+                    action(s, p)
                 except CorridorError:
-                    pass
+                    pass  # the loser is refused (409), as designed
                 except BaseException as exc:
                     errors.append(exc)
 
-        def agree() -> None:
-            if sqlite:  # SQLite takes its write lock at BEGIN: meet before anyone holds it
-                barrier.wait()
-            with maker() as s:
-                p = s.get(Pause, pause_id)
-                assert p is not None
-                if not sqlite:  # PostgreSQL: both read the same row version, then race
-                    barrier.wait()
-                try:
-                    pauses.decide(s, principal=b, pause=p, body=body_b, decision="agree")
-                except CorridorError:
-                    pass
-                except BaseException as exc:
-                    errors.append(exc)
-
-        threads = [threading.Thread(target=amend), threading.Thread(target=agree)]
+        threads = [threading.Thread(target=run, args=(amend,)),
+                   threading.Thread(target=run, args=(agree,))]
         for t in threads:
             t.start()
         for t in threads:

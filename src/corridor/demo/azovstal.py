@@ -16,6 +16,7 @@ from corridor.clock import FixedClock
 from corridor.log import signing
 from corridor.pauses import consent
 from corridor.pauses import service as pauses
+from corridor.pauses.models import Pause
 from corridor.pauses.schemas import PauseContentIn, SignedStatementIn
 from corridor.pauses.service import current_version
 
@@ -87,7 +88,7 @@ def build_pause(db: Session, scenario: object, max_vertices: int) -> int:
         clock.reset_clock()
 
 
-def _sign(db: Session, scenario: object, pause: pauses.Pause, party: str) -> None:
+def _sign(db: Session, scenario: object, pause: Pause, party: str) -> None:
     from corridor.demo.seed import Scenario
 
     assert isinstance(scenario, Scenario)

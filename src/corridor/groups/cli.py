@@ -7,8 +7,14 @@ from typing import Annotated
 
 import typer
 
-from corridor.cli_common import DbOption, JsonOption, ServerOption, TokenOption, open_session
-from corridor.cli_common import settings_for
+from corridor.cli_common import (
+    DbOption,
+    JsonOption,
+    ServerOption,
+    TokenOption,
+    open_session,
+    settings_for,
+)
 from corridor.client import Client
 from corridor.groups import service as groups
 from corridor.groups.principal import OPERATOR
@@ -42,7 +48,10 @@ def create_group(
             max_pause_hours=max_pause_hours,
         )
         out = {"slug": group.slug, "name": group.name, "log_verifier_key": group.log_verifier_key}
-    emit_json(out) if json else console.print(f"group {out['slug']} created; log key {out['log_verifier_key']}")
+    if json:
+        emit_json(out)
+    else:
+        console.print(f"group {out['slug']} created; log key {out['log_verifier_key']}")
 
 
 @members_app.command("add")
@@ -50,7 +59,9 @@ def add_member(
     group: str,
     slug: str,
     name: Annotated[str, typer.Option(help="Organisation name")],
-    kind: Annotated[str, typer.Option(help="convener, party, intermediary, humanitarian, observer")],
+    kind: Annotated[
+        str, typer.Option(help="convener, party, intermediary, humanitarian, observer")
+    ],
     timezone: Annotated[str, typer.Option(help="Display zone, e.g. Europe/Moscow")] = "UTC",
     db: DbOption = None,
     json: JsonOption = False,

@@ -42,7 +42,9 @@ def get_entries(
     """Entries from `start` (inclusive) to `end` (exclusive), at most 1000 a page."""
     require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
     size = proofs.head(db, group_id=group.id).size
-    rows = proofs.entries(db, group_id=group.id, start=start, end=end or size) if start < size else []
+    rows = []
+    if start < size:
+        rows = proofs.entries(db, group_id=group.id, start=start, end=end or size)
     return s.EntriesOut(
         tree_size=size,
         entries=[s.EntryOut(index=e.seq, data=e.data.decode()) for e in rows],

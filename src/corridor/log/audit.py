@@ -98,7 +98,8 @@ def check_client_signature(replay: Replay, index: int, entry: dict[str, Any]) ->
                            f"{record.organisation}, but the statement is by {signer}")
     if not signing.verify_statement(record.public_key, statement, sig.get("value", "")):
         raise AuditFailure("forged-signature",
-                           f"entry {index}: the client signature does not verify (forged or altered)")
+                           f"entry {index}: the client signature does not verify "
+                           "(forged or altered)")
     replay.signatures_checked += 1
 
 
@@ -194,7 +195,8 @@ def audit(
     if tree.root() != cp.root_hash:
         raise AuditFailure("root-mismatch", "the entries do not hash to the checkpoint's root: "
                            "an entry was rewritten, dropped or reordered")
-    state.size, state.root, state.checkpoint = cp.size, base64.b64encode(cp.root_hash).decode(), text
+    state.size, state.checkpoint = cp.size, text
+    state.root = base64.b64encode(cp.root_hash).decode()
     state.right_edge = [base64.b64encode(h).decode() for h in tree.right_edge()]
     if stored_entries is not None:
         stored_entries.extend(new_data)

@@ -75,13 +75,13 @@ def audit_command(
     state_file.write_text(jsonlib.dumps(saved.to_json(), indent=2))
     cosigned = _cosign(client, group, result.checkpoint, cosign_key) if cosign_key else None
     elapsed = time.perf_counter() - started
-    report: dict[str, Any] = {
+    summary: dict[str, Any] = {
         "ok": True, "group": group, "size": result.size, "new_entries": result.new_entries,
         "signatures_checked": result.replay.signatures_checked, "cosigned": cosigned,
         "seconds": round(elapsed, 3),
     }
     if json:
-        emit_json(report)
+        emit_json(summary)
     else:
         console.print(f"[green]log of {group} verified[/]: {result.size} entries "
                       f"({result.new_entries} new), {result.replay.signatures_checked} client "

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
 from corridor import clock
@@ -130,8 +130,8 @@ def _integrate(db: Session, head: LogHead, pending: list[LogPending]) -> None:
             }
         )
         size += 1
-    db.execute(LogEntry.__table__.insert(), entries)
-    db.execute(LogNode.__table__.insert(), new_rows)
+    db.execute(insert(LogEntry), entries)
+    db.execute(insert(LogNode), new_rows)
     db.execute(delete(LogPending).where(LogPending.id.in_([p.id for p in pending])))
     head.size = size
     head.root = merkle.root_from_nodes(nodes, size)

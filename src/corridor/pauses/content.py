@@ -65,7 +65,8 @@ def normalise(
             if len(c.waypoints) < 2:
                 raise InvalidInput("a corridor needs a route or at least two waypoints",
                                    field="corridor.waypoints")
-            route_json = {"type": "LineString", "coordinates": [[w.lon, w.lat] for w in c.waypoints]}
+            coords = [[w.lon, w.lat] for w in c.waypoints]
+            route_json = {"type": "LineString", "coordinates": coords}
         route = parse_geometry(route_json, field="corridor.route", allowed=LINE_TYPES,
                                max_vertices=max_vertices)
         waypoints = []

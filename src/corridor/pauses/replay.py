@@ -14,8 +14,7 @@ from corridor import clock
 from corridor.client import Client
 from corridor.log.audit import REPLAYERS, Replay
 from corridor.log.audit_compare import COMPARERS
-from corridor.pauses.lifecycle import State, stored_after_clock, withdrawal_move
-from corridor.pauses.lifecycle import next_state
+from corridor.pauses.lifecycle import State, next_state, stored_after_clock, withdrawal_move
 
 
 def _time(iso: str) -> datetime:

@@ -62,9 +62,8 @@ def pause_out(db: Session, pause: Pause, viewer: Principal | None) -> schemas.Pa
         current_version=pause.current_version,
         version_hash=version.version_hash,
         content=content,
-        windows=[schemas.ZoneWindow(zone=str(w["zone"]), start=str(w["start"]),
-                                    end=str(w["end"]), abbreviation=w.get("abbreviation"),  # type: ignore[arg-type]
-                                    for_=list(w["for"]))  # type: ignore[call-overload]
+        windows=[schemas.ZoneWindow(zone=w["zone"], start=w["start"], end=w["end"],
+                                    abbreviation=w.get("abbreviation"), for_=w["for"])
                  for w in in_zones(window, zones_for(db, pause, content, viewer))],
         consents=out_decisions,
         awaiting=sorted(set(content["required_signatories"]) - agreed),

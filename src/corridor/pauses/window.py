@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from corridor.errors import InvalidInput
@@ -96,9 +97,9 @@ def validate_window(
     return Window(s, e)
 
 
-def in_zones(window: Window, zones: dict[str, list[str]]) -> list[dict[str, object]]:
+def in_zones(window: Window, zones: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The window in UTC and in each zone (with who reads it there), zone names included."""
-    out: list[dict[str, object]] = [
+    out: list[dict[str, Any]] = [
         {"zone": "UTC", "for": [], "start": iso_utc(window.start), "end": iso_utc(window.end)}
     ]
     for zone, readers in sorted(zones.items()):

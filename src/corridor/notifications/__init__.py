@@ -1,0 +1,1 @@
+"""Deconfliction: sites and movements notified to the parties, their acknowledgements, checks."""

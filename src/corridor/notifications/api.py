@@ -1,0 +1,172 @@
+"""HTTP routes of sites, movements, acknowledgements and the deconfliction check (thin: parse,
+call one service function, return a schema)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from corridor import clock
+from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
+from corridor.errors import InvalidInput
+from corridor.notifications import deconflict, geojson, hxl, schemas, views
+from corridor.notifications import service as notifications
+from corridor.notifications.check import DEFAULT_INCIDENT_HOURS, DEFAULT_RADIUS_M, Finding
+
+router = APIRouter(prefix="/groups/{group}", tags=["notifications"])
+BBox = Annotated[str | None, Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat")]
+
+
+def _bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in bbox.split(","))
+    except ValueError as exc:
+        raise InvalidInput("bbox is min_lon,min_lat,max_lon,max_lat", field="bbox") from exc
+    return west, south, east, north
+
+
+@router.post("/sites", response_model=schemas.SiteOut, status_code=201)
+def notify_site(body: schemas.SiteIn, group: CurrentGroup, principal: CurrentPrincipal,
+                db: SessionDep) -> schemas.SiteOut:
+    """Notify the parties of a site of your organisation (hospital, shelter, warehouse...)."""
+    site = notifications.notify_site(db, principal=principal, body=body)
+    return views.site_out(db, site, principal)
+
+
+@router.get("/sites", response_model=list[schemas.SiteOut])
+def list_sites(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+               bbox: BBox = None) -> list[schemas.SiteOut]:
+    """Sites you may see (need to know: not other humanitarian organisations')."""
+    sites = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox))
+    return views.sites_out(db, sites, principal)
+
+
+@router.get("/sites.geojson", response_class=JSONResponse)
+def sites_geojson(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+                  bbox: BBox = None) -> JSONResponse:
+    """The same list as an RFC 7946 FeatureCollection."""
+    sites = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox))
+    return JSONResponse(geojson.sites(views.sites_out(db, sites, principal)),
+                        media_type=geojson.MEDIA_TYPE)
+
+
+@router.get("/sites.csv")
+def sites_hxl(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+              bbox: BBox = None) -> Response:
+    """The same list as CSV with HXL hashtags."""
+    sites = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox))
+    return Response(hxl.sites(views.sites_out(db, sites, principal)), media_type=hxl.MEDIA_TYPE)
+
+
+@router.get("/sites/{site_id}", response_model=schemas.SiteOut)
+def get_site(site_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+             db: SessionDep) -> schemas.SiteOut:
+    site = notifications.get_site(db, principal=principal, site_id=site_id)
+    return views.site_out(db, site, principal)
+
+
+@router.post("/sites/{site_id}/confirmations", response_model=schemas.SiteOut, status_code=201)
+def confirm_site(site_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                 db: SessionDep) -> schemas.SiteOut:
+    """Re-confirm your organisation's site, so it is not shown as stale."""
+    site = notifications.get_site(db, principal=principal, site_id=site_id)
+    return views.site_out(db, notifications.confirm_site(db, principal=principal, site=site),
+                          principal)
+
+
+@router.post("/sites/{site_id}/acknowledgements", response_model=schemas.SiteOut,
+             status_code=201)
+def acknowledge_site(site_id: int, body: schemas.AcknowledgementIn, group: CurrentGroup,
+                     principal: CurrentPrincipal, db: SessionDep) -> schemas.SiteOut:
+    """Your party's receipt of a site (receipt, not a guarantee)."""
+    site = notifications.get_site(db, principal=principal, site_id=site_id)
+    notifications.acknowledge(db, principal=principal, subject=site, party=body.party)
+    return views.site_out(db, site, principal)
+
+
+@router.post("/movements", response_model=schemas.MovementOut, status_code=201)
+def notify_movement(body: schemas.MovementIn, group: CurrentGroup, principal: CurrentPrincipal,
+                    db: SessionDep, settings: SettingsDep) -> schemas.MovementOut:
+    """Notify the parties of a convoy or mission; a late notice is kept and marked late."""
+    movement = notifications.notify_movement(db, principal=principal, body=body,
+                                             max_vertices=settings.max_vertices)
+    return views.movement_out(db, movement, principal)
+
+
+@router.get("/movements", response_model=list[schemas.MovementOut])
+def list_movements(group: CurrentGroup, principal: CurrentPrincipal,
+                   db: SessionDep) -> list[schemas.MovementOut]:
+    """Movements you may see, by planned departure."""
+    movements = notifications.list_movements(db, principal=principal)
+    return views.movements_out(db, movements, principal)
+
+
+@router.get("/movements.geojson", response_class=JSONResponse)
+def movements_geojson(group: CurrentGroup, principal: CurrentPrincipal,
+                      db: SessionDep) -> JSONResponse:
+    """The same list as an RFC 7946 FeatureCollection."""
+    movements = notifications.list_movements(db, principal=principal)
+    return JSONResponse(geojson.movements(views.movements_out(db, movements, principal)),
+                        media_type=geojson.MEDIA_TYPE)
+
+
+@router.get("/movements.csv")
+def movements_hxl(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> Response:
+    """The same list as CSV with HXL hashtags."""
+    movements = notifications.list_movements(db, principal=principal)
+    return Response(hxl.movements(views.movements_out(db, movements, principal)),
+                    media_type=hxl.MEDIA_TYPE)
+
+
+@router.get("/movements/{movement_id}", response_model=schemas.MovementOut)
+def get_movement(movement_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                 db: SessionDep) -> schemas.MovementOut:
+    movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
+    return views.movement_out(db, movement, principal)
+
+
+@router.get("/movements/{movement_id}/acknowledgements",
+            response_model=list[schemas.AcknowledgementOut])
+def list_movement_acknowledgements(movement_id: int, group: CurrentGroup,
+                                   principal: CurrentPrincipal,
+                                   db: SessionDep) -> list[schemas.AcknowledgementOut]:
+    """Each party's receipt: pending, acknowledged or overdue."""
+    movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
+    return views.movement_out(db, movement, principal).acknowledgements
+
+
+@router.post("/movements/{movement_id}/acknowledgements", response_model=schemas.MovementOut,
+             status_code=201)
+def acknowledge_movement(movement_id: int, body: schemas.AcknowledgementIn, group: CurrentGroup,
+                         principal: CurrentPrincipal, db: SessionDep) -> schemas.MovementOut:
+    """Your party's receipt of a movement (receipt, not a guarantee)."""
+    movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
+    notifications.acknowledge(db, principal=principal, subject=movement, party=body.party)
+    return views.movement_out(db, movement, principal)
+
+
+def _finding(f: Finding) -> schemas.FindingOut:
+    return schemas.FindingOut(code=f.code, reason=f.reason, data=f.data)
+
+
+@router.get("/movements/{movement_id}/check", response_model=schemas.CheckOut)
+def check_movement(
+    movement_id: int, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+    radius_km: Annotated[float, Query(gt=0, le=100, description="Sites within this")] = (
+        DEFAULT_RADIUS_M / 1000),
+    incident_hours: Annotated[int, Query(ge=1, le=24 * 90)] = DEFAULT_INCIDENT_HOURS,
+) -> schemas.CheckOut:
+    """Is it covered by an agreed pause (or why not), and what does its route pass?"""
+    movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
+    result = deconflict.run(db, principal=principal, movement=movement,
+                            radius_m=radius_km * 1000, incident_hours=incident_hours)
+    return schemas.CheckOut(
+        movement=movement.id, checked_at=clock.now(), covered=bool(result.covered_by),
+        covered_by=result.covered_by, summary=_finding(result.summary),
+        pauses=[_finding(f) for f in result.pauses], sites=[_finding(f) for f in result.sites],
+        incidents=[_finding(f) for f in result.incidents], radius_km=radius_km,
+        incident_hours=incident_hours)

@@ -1,0 +1,215 @@
+"""Is a movement covered by an agreed pause, and what does its route pass? Plain data in, findings
+out, each with its reason in words a logistician understands and the same facts as data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from corridor.geo.index import SpatialIndex
+from corridor.geo.metric import buffer_m, km_along, length_km, point_at_km, segments_outside
+from corridor.notifications.rules import span
+
+DEFAULT_RADIUS_M = 10_000.0
+DEFAULT_INCIDENT_HOURS = 48
+# A pause whose window is further than this from the trip is not worth explaining as "why not".
+NEAR_IN_TIME = timedelta(hours=48)
+# A stretch shorter than this at either end still counts as the whole route being outside.
+_END_KM = 0.05
+PAUSE, SITE = "pause", "site"
+
+
+@dataclass(frozen=True)
+class Trip:
+    route: LineString
+    departure: datetime
+    arrival: datetime
+    pause_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PauseFacts:
+    id: int
+    title: str
+    status: str  # as people see it: active, completed, proposed, suspended...
+    agreed: bool  # stored state is agreed; only then can it cover anything
+    start: datetime
+    end: datetime
+    zone: BaseGeometry  # its area and its corridor buffered by the half-width, together
+    shape: str  # "corridor", "area" or "corridor and area", for the words
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    id: int
+    name: str
+    type: str
+    organisation: str
+    point: Point
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    reason: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Result:
+    covered_by: list[int]
+    summary: Finding
+    pauses: list[Finding]
+    sites: list[Finding]
+    incidents: list[Finding]
+
+
+def pause_zone(area: BaseGeometry | None, corridor: LineString | None,
+               half_width_m: float) -> tuple[BaseGeometry, str]:
+    """Where a pause holds: its area and its corridor route widened by the half-width."""
+    parts, names = [], []
+    if corridor is not None:
+        parts.append(buffer_m(corridor, half_width_m))
+        names.append("corridor")
+    if area is not None:
+        parts.append(area)
+        names.append("area")
+    if not parts:
+        raise ValueError("a pause has an area, a corridor, or both")
+    return unary_union(parts), " and ".join(names)
+
+
+def index_of(pauses: Iterable[PauseFacts], sites: Iterable[SiteFacts]) -> SpatialIndex:
+    """One spatial index over the pauses' zones and the sites a check may consider."""
+    index = SpatialIndex()
+    index.upsert_many(PAUSE, ((str(p.id), p.zone) for p in pauses))
+    index.upsert_many(SITE, ((str(s.id), s.point) for s in sites))
+    return index
+
+
+def _at(when: datetime) -> str:
+    return when.strftime("%d %b %Y %H:%M UTC")
+
+
+def _lonlat(route: LineString, km: float) -> list[float]:
+    point = point_at_km(route, km)
+    return [round(point.x, 6), round(point.y, 6)]
+
+
+def _leaves(route: LineString, pause: PauseFacts, a: float, b: float, total: float) -> Finding:
+    data = {"pause": pause.id, "from_km": round(a, 2), "to_km": round(b, 2),
+            "from": _lonlat(route, a), "to": _lonlat(route, b)}
+    if a <= _END_KM and b >= total - _END_KM:
+        return Finding("outside_pause", f"The whole route ({total:.1f} km) lies outside the "
+                       f"{pause.shape} of pause {pause.id}.", data)
+    return Finding("leaves_pause", f"The route leaves the {pause.shape} of pause {pause.id} "
+                   f"from km {a:.1f} to km {b:.1f} ({b - a:.1f} km outside).", data)
+
+
+def _timing(trip: Trip, pause: PauseFacts) -> list[Finding]:
+    found = []
+    window = f"the window of pause {pause.id}"
+    cases = [
+        ("departs_before_window", "Departure", trip.departure, pause.start, -1, "opens"),
+        ("departs_after_window", "Departure", trip.departure, pause.end, 1, "closes"),
+        ("arrives_before_window", "Estimated arrival", trip.arrival, pause.start, -1, "opens"),
+        ("arrives_after_window", "Estimated arrival", trip.arrival, pause.end, 1, "closes"),
+    ]
+    for code, what, when, edge, sign, verb in cases:
+        gap = (when - edge) * sign
+        if gap > timedelta(0):
+            side = "after" if sign > 0 else "before"
+            found.append(Finding(
+                code, f"{what} ({_at(when)}) is {span(gap)} {side} {window} {verb} ({_at(edge)}).",
+                {"pause": pause.id, "at": when.isoformat(), "window_edge": edge.isoformat(),
+                 "by_seconds": int(gap.total_seconds())}))
+    return found
+
+
+def coverage(trip: Trip, pause: PauseFacts) -> list[Finding]:
+    """Why `pause` covers the trip, or every reason it does not."""
+    if not pause.agreed:
+        return [Finding("pause_not_agreed", f"Pause {pause.id} ('{pause.title}') is "
+                        f"{pause.status}, not agreed: it covers nothing.",
+                        {"pause": pause.id, "status": pause.status})]
+    total = length_km(trip.route)
+    found = [_leaves(trip.route, pause, a, b, total)
+             for a, b in segments_outside(trip.route, pause.zone)]
+    found.extend(_timing(trip, pause))
+    if found:
+        return found
+    return [Finding("covered", f"Covered by pause {pause.id} ('{pause.title}'): the whole route "
+                    f"({total:.1f} km) lies inside its {pause.shape}, and departure and estimated "
+                    "arrival fall inside its window.",
+                    {"pause": pause.id, "route_km": round(total, 2)})]
+
+
+def _relevant(trip: Trip, index: SpatialIndex, pauses: Mapping[int, PauseFacts]
+              ) -> list[PauseFacts]:
+    """The linked pause, then agreed pauses the route touches with a window near the trip."""
+    linked = pauses.get(trip.pause_id) if trip.pause_id is not None else None
+    chosen = [linked] if linked is not None else []
+    for hit in index.intersecting(trip.route, kinds=[PAUSE]):
+        pause = pauses.get(int(hit.id))
+        if pause is None or pause.id == trip.pause_id or not pause.agreed:
+            continue
+        near = pause.start - NEAR_IN_TIME, pause.end + NEAR_IN_TIME
+        if near[0] <= trip.arrival and trip.departure <= near[1]:
+            chosen.append(pause)
+    return chosen
+
+
+def _summary(covered_by: list[int], relevant: list[PauseFacts]) -> Finding:
+    if covered_by:
+        which = " and ".join(f"pause {i}" for i in covered_by)
+        return Finding("covered", f"Covered by agreed {which}.", {"pauses": covered_by})
+    if relevant:
+        return Finding("not_covered", "Not covered by any agreed pause; see the reasons for each "
+                       "pause near its route and time.", {"pauses": [p.id for p in relevant]})
+    return Finding("no_pause", "Not covered: no agreed pause includes any part of this route "
+                   "near this time.", {"pauses": []})
+
+
+def sites_near(route: LineString, index: SpatialIndex, sites: Mapping[int, SiteFacts], *,
+               radius_m: float, limit: int = 100) -> list[Finding]:
+    """Notified sites within `radius_m` of the route, nearest first."""
+    found = []
+    for hit in index.near(route, radius_m, kinds=[SITE], limit=limit):
+        site = sites[int(hit.id)]
+        km = km_along(route, site.point)
+        kind = site.type.replace("_", " ")
+        where = ("on the route" if hit.distance_m < 1 else
+                 f"{hit.distance_m / 1000:.1f} km from the route")
+        found.append(Finding(
+            "site_near_route", f"Passes {site.organisation}'s {kind} '{site.name}' {where}, at km "
+            f"{km:.1f}.", {"site": site.id, "name": site.name, "type": site.type,
+                           "organisation": site.organisation, "km_along": round(km, 2),
+                           "distance_km": round(hit.distance_m / 1000, 3)}))
+    return found
+
+
+def incidents_near(trip: Trip, *, radius_m: float, hours: int) -> list[Finding]:
+    """Hook for incident reports (a later issue): none are recorded yet, so none are near."""
+    return []
+
+
+def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
+          sites: Mapping[int, SiteFacts], radius_m: float = DEFAULT_RADIUS_M,
+          incident_hours: int = DEFAULT_INCIDENT_HOURS) -> Result:
+    """Every finding about one movement against the pauses and sites in `index`."""
+    relevant = _relevant(trip, index, pauses)
+    per_pause = {p.id: coverage(trip, p) for p in relevant}
+    covered_by = [i for i, found in per_pause.items() if found[0].code == "covered"]
+    return Result(
+        covered_by=covered_by,
+        summary=_summary(covered_by, relevant),
+        pauses=[f for found in per_pause.values() for f in found],
+        sites=sites_near(trip.route, index, sites, radius_m=radius_m),
+        incidents=incidents_near(trip, radius_m=radius_m, hours=incident_hours),
+    )

@@ -1,0 +1,132 @@
+"""API shapes of sites, movements, acknowledgements and the deconfliction check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SiteType = Literal["hospital", "shelter", "warehouse", "office", "distribution_point", "other"]
+
+
+class SiteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    type: SiteType
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    people_present: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="People usually present (a count, no names)")
+
+
+class VehiclesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(ge=1, le=1000)
+    type: str = Field(min_length=1, max_length=200, description="e.g. buses and ambulances")
+    marking: str = Field(default="", max_length=500)
+
+
+class MovementIn(BaseModel):
+    """A convoy or mission; give its route as GeoJSON or as place names (`via`), not both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    route: dict[str, Any] | None = Field(default=None, description="GeoJSON LineString")
+    via: list[str] | None = Field(default=None, min_length=2, max_length=200,
+                                  description="Place names in order, looked up in the gazetteer")
+    departure: datetime = Field(description="Planned departure, with zone or offset")
+    arrival: datetime = Field(description="Estimated arrival, with zone or offset")
+    vehicles: VehiclesIn
+    staff: int = Field(ge=0, le=10_000)
+    passengers: int = Field(default=0, ge=0, le=100_000, description="Expected, a count only")
+    cargo: str = Field(default="", max_length=1000, description="Summary of the cargo")
+    pause: int | None = Field(default=None, description="The pause this movement relies on")
+    emergency: bool = Field(default=False, description="Allows the shorter emergency lead time")
+
+
+class AcknowledgementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    party: str | None = Field(default=None, max_length=64,
+                              description="Your own party (the default); no one else's")
+
+
+class AcknowledgementOut(BaseModel):
+    party: str
+    status: Literal["pending", "acknowledged", "overdue"]
+    due: datetime
+    acknowledged_at: datetime | None = None
+    by: str | None = None
+    content_hash: str | None = Field(default=None, description="The content acknowledged")
+    log_index: int | None = None
+
+
+class SiteOut(BaseModel):
+    id: int
+    organisation: str
+    name: str
+    type: str
+    lon: float
+    lat: float
+    people_present: int | None
+    notified_at: datetime
+    confirmed_at: datetime
+    stale: bool
+    stale_since: datetime
+    content_hash: str
+    log_index: int | None
+    acknowledgements: list[AcknowledgementOut] = Field(
+        description="Every party's receipt for the notifier and the convener; your own otherwise")
+
+
+class VehiclesOut(BaseModel):
+    count: int
+    type: str
+    marking: str
+
+
+class MovementOut(BaseModel):
+    id: int
+    organisation: str
+    route: dict[str, Any]
+    waypoints: list[dict[str, Any]]
+    length_km: float
+    departure: datetime
+    arrival: datetime
+    phase: Literal["planned", "under_way", "arrived"]
+    vehicles: VehiclesOut
+    staff: int
+    passengers: int
+    cargo: str
+    pause: int | None
+    emergency: bool
+    notified_at: datetime
+    required_lead_hours: int
+    late: bool
+    late_by_minutes: int | None
+    late_by: str | None = Field(description="In words, e.g. '18 h'")
+    content_hash: str
+    log_index: int | None
+    acknowledgements: list[AcknowledgementOut]
+
+
+class FindingOut(BaseModel):
+    code: str
+    reason: str
+    data: dict[str, Any]
+
+
+class CheckOut(BaseModel):
+    movement: int
+    checked_at: datetime
+    covered: bool
+    covered_by: list[int]
+    summary: FindingOut
+    pauses: list[FindingOut]
+    sites: list[FindingOut]
+    incidents: list[FindingOut]
+    radius_km: float
+    incident_hours: int
