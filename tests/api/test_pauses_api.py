@@ -220,3 +220,26 @@ def test_the_printable_agreement_shows_signatures_with_fingerprints_and_log_proo
                      headers=world.auth("donor.viewer"))
     assert ics.headers["content-type"].startswith("text/calendar")
     assert "BEGIN:VEVENT" in ics.text and "\r\n" in ics.text
+
+
+def test_a_signed_decline_rejects_the_proposal_and_stays_on_record(
+    client: TestClient, world: World
+) -> None:
+    pause = propose(client, world)
+    kb = register_key(client, world, "party-b")
+    r = consent(client, world, pause, "party-b", signed(kb, pause, "party-b", "decline"),
+                path="declines")
+    assert r["http"] == 201 and r["stored_state"] == "rejected"
+    assert [(c["organisation"], c["decision"]) for c in r["consents"]] == [("party-b", "decline")]
+    again = consent(client, world, pause, "party-b", signed(kb, pause, "party-b", "decline"),
+                    path="declines")
+    assert again["http"] == 409
+
+
+def test_the_groups_calendar_lists_agreed_windows_only(client: TestClient, world: World) -> None:
+    agreed, _pending = propose(client, world), propose(client, world)
+    ka, kb = register_key(client, world, "party-a"), register_key(client, world, "party-b")
+    consent(client, world, agreed, "party-a", signed(ka, agreed, "party-a"))
+    consent(client, world, agreed, "party-b", signed(kb, agreed, "party-b"))
+    ics = client.get(f"{API}/pauses/calendar.ics", headers=world.auth("donor.viewer")).text
+    assert ics.count("BEGIN:VEVENT") == 1 and f"UID:pause-{agreed['id']}-" in ics

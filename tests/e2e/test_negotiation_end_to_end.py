@@ -3,7 +3,10 @@ withdrawn, and audited, against a running `corridor serve`."""
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -83,6 +86,17 @@ def test_a_pause_is_negotiated_signed_withdrawn_and_audited_from_the_cli(
     mirror = c.json("audit", "--tiles", str(tiles), "--group", "e2e", "--state",
                     str(tmp_path / "mirror-audit"), "--log-key", vkey)
     assert mirror["ok"] and mirror["size"] >= audit["size"] and audit_key
+    # the same export served by any static web server
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tiles))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        over_http = c.json("audit", "--tiles", f"http://127.0.0.1:{httpd.server_port}",
+                           "--group", "e2e", "--state", str(tmp_path / "http-audit"),
+                           "--log-key", vkey)
+    finally:
+        httpd.shutdown()
+    assert over_http["ok"] and over_http["size"] == mirror["size"]
 
 
 def test_wrong_arguments_give_a_short_message_and_a_non_zero_exit(corridor: Corridor) -> None:

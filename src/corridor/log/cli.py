@@ -27,7 +27,9 @@ def audit_command(
     group: Annotated[str, typer.Option(help="Group slug")],
     server: Annotated[str | None, typer.Option(envvar="CORRIDOR_SERVER",
                                                help="Server base URL")] = None,
-    tiles_dir: Annotated[Path | None, typer.Option("--tiles", help="Audit a tiles export")] = None,
+    tiles_dir: Annotated[
+        str | None, typer.Option("--tiles", help="Audit a tiles export (directory or URL)")
+    ] = None,
     token: Annotated[str | None, typer.Option(envvar="CORRIDOR_TOKEN",
                                               help="Token of a member")] = None,
     log_key: Annotated[str | None, typer.Option(help="Pin this log verifier key")] = None,
@@ -50,7 +52,7 @@ def audit_command(
         saved = AuditState(vkey=log_key or _discover_key(client, group))
     stored = [line.encode() for line in entries_file.read_text().splitlines()] if (
         entries_file.exists()) else []
-    source = ServerSource(client, group) if client else TilesSource(tiles_dir)  # type: ignore[arg-type]
+    source = ServerSource(client, group) if client else TilesSource(_tiles_dir(tiles_dir, state))
     started = time.perf_counter()
     try:
         with Progress(TextColumn("verifying entries"), BarColumn(), MofNCompleteColumn(),
@@ -86,6 +88,20 @@ def audit_command(
         console.print(f"[green]log of {group} verified[/]: {result.size} entries "
                       f"({result.new_entries} new), {result.replay.signatures_checked} client "
                       f"signatures checked" + (f", cosigned as {cosigned}" if cosigned else ""))
+
+
+def _tiles_dir(where: str | None, state: Path) -> Path:
+    """A local directory of tiles, fetching a mirror over HTTP(S) into the state dir first."""
+    assert where is not None
+    if where.startswith(("http://", "https://")):
+        import shutil
+
+        from corridor.log.sources import fetch_tiles
+
+        cache = state / "mirror"
+        shutil.rmtree(cache, ignore_errors=True)
+        return fetch_tiles(where, cache)
+    return Path(where)
 
 
 def _discover_key(client: Client | None, group: str) -> str:

@@ -54,3 +54,40 @@ class TilesSource:
     def consistency(self, old: int, new: int) -> list[bytes]:
         hashes = [merkle.leaf_hash(e) for e in self._entries[:new]]
         return merkle.consistency_proof(hashes, old, new)
+
+
+def fetch_tiles(base_url: str, dest: Path) -> Path:
+    """Copy what an auditor needs from a tiles mirror on any static web server into `dest`:
+    the checkpoint and the entry bundles of its size (a full bundle may stand for a partial)."""
+    import httpx
+
+    from corridor.errors import InvalidInput
+    from corridor.log.note import parse_checkpoint, parse_note_text
+
+    base = base_url.rstrip("/")
+    with httpx.Client(timeout=30) as http:
+
+        def get(path: str) -> bytes | None:
+            try:
+                r = http.get(f"{base}/{path}")
+            except httpx.HTTPError as exc:
+                raise InvalidInput(f"cannot read {base}/{path}: {exc}", field="tiles") from exc
+            return r.content if r.status_code == 200 else None
+
+        note = get("checkpoint")
+        if note is None:
+            raise InvalidInput(f"no checkpoint at {base}/checkpoint", field="tiles")
+        (dest / "checkpoint").parent.mkdir(parents=True, exist_ok=True)
+        (dest / "checkpoint").write_bytes(note)
+        size = parse_checkpoint(parse_note_text(note.decode())).size
+        for level, index, width in tiles.tiles_for_size(size):
+            if level != 0:
+                continue
+            for path in (tiles.entries_path(index, width), tiles.entries_path(index)):
+                data = get(path)
+                if data is not None:
+                    target = dest / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                    break
+    return dest

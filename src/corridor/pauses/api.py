@@ -66,6 +66,17 @@ def list_pauses(
     return out
 
 
+@router.get("/calendar.ics")
+def group_calendar(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> Response:
+    """Every agreed pause window of the group you may see, as iCalendar (RFC 5545)."""
+    from corridor.pauses.ical import to_ical
+
+    visible = [p for p in db.scalars(select(Pause).where(Pause.group_id == group.id))
+               if allowed(principal.actor, Action.PAUSE_READ, pauses.target(p))]
+    return Response(to_ical([views.pause_out(db, p, principal) for p in visible]),
+                    media_type="text/calendar; charset=utf-8")
+
+
 @router.get("/{pause_id}", response_model=schemas.PauseOut)
 def get_pause(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
               db: SessionDep) -> schemas.PauseOut:
