@@ -110,10 +110,10 @@ class Arm:
 
     def describe(self) -> str:
         n = max(1, self.requests)
-        text = (f"{1 / self.per_request():,.0f}/s; per change {median(self.cpu) * 1e3:.2f} ms "
-                f"CPU, {self.statements / n:.1f} SQL, {self.commits / n:.1f} commits")
+        text = (f"{1 / self.per_request():,.0f}/s · CPU {median(self.cpu) * 1e3:.2f} ms · "
+                f"{self.statements / n:.1f} SQL · {self.commits / n:.1f} commits")
         if self.batches:
-            text += f"; {self.requests / self.batches:.1f} entries per sequencing batch"
+            text += f" · {self.requests / self.batches:.1f} entries/batch"
         return text
 
 
@@ -205,7 +205,7 @@ def _rows(ldb: LogDb, configs: list[tuple[int, int]], rounds: int) -> list[Resul
         ratio = with_.per_request() / without.per_request()
         who = f"append, {threads} writer{'s' if threads > 1 else ''}"
         rows.append(Result(who, ldb.backend, f"with log: {with_.describe()}",
-                           f"same change without log: {without.describe()}",
+                           f"without log: {without.describe()}",
                            f"{ratio:.2f}× time", f"≤ {TARGET_RATIO:.2f}×", ratio <= TARGET_RATIO))
         if threads == THREADS:
             rate = 1 / with_.per_request()

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -150,6 +150,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from corridor.log.api import router as log_router
     from corridor.notifications.api import router as notifications_router
     from corridor.pauses.api import router as pauses_router
+
+    @app.get("/", include_in_schema=False)
+    def index() -> HTMLResponse:
+        # The web pages come with the web topic; until then, say where the API is.
+        return HTMLResponse(
+            "<!doctype html><meta charset=utf-8><title>Corridor</title>"
+            "<h1>Corridor</h1><p>This server speaks the Corridor API at "
+            f"<a href='{API}/openapi.json'>{API}/openapi.json</a> (bearer tokens; "
+            "<code>corridor --help</code> for the command line). Each group's log "
+            f"checkpoint is public at <code>{API}/groups/&lt;group&gt;/log/checkpoint</code>.</p>"
+        )
 
     @app.get(f"{API}/health", tags=["health"])
     def health() -> dict[str, str]:

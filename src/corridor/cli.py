@@ -20,6 +20,7 @@ def _register() -> None:
     from corridor.demo.cli import register as register_demo
     from corridor.groups.cli import register as register_groups
     from corridor.log.cli import register as register_log
+    from corridor.notifications.cli import register as register_notifications
     from corridor.pauses.cli import register as register_pauses
     from corridor.server_cli import register as register_server
 
@@ -27,6 +28,7 @@ def _register() -> None:
     register_groups(app)
     register_log(app)
     register_pauses(app)
+    register_notifications(app)
     register_demo(app)
 
 

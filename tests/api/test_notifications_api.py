@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,7 +23,7 @@ from tests.notifications_helpers import acknowledge, notify_movement, notify_sit
 from tests.pauses_helpers import API
 
 
-def statuses(subject: dict) -> dict[str, str]:  # type: ignore[type-arg]
+def statuses(subject: dict[str, Any]) -> dict[str, str]:
     return {a["party"]: a["status"] for a in subject["acknowledgements"]}
 
 
@@ -75,7 +76,7 @@ def test_a_receipt_not_given_by_the_deadline_is_overdue(client: TestClient,
     ("icrc.admin", {"party": "party-a"}, 403, None),
 ])
 def test_acknowledging_for_another_party_or_without_the_role_is_refused_and_writes_nothing(
-    client: TestClient, world: World, db: Session, who: str, body: dict,  # type: ignore[type-arg]
+    client: TestClient, world: World, db: Session, who: str, body: dict[str, Any],
     status: int, field: str | None
 ) -> None:
     movement = notify_movement(client, world, who="icrc.operator")
@@ -181,7 +182,7 @@ def test_the_site_list_is_exported_as_geojson_and_hxl_csv(client: TestClient,
     ({"type": "bunker"}, "type"), ({"people_present": -1}, "people_present"),
 ])
 def test_bad_site_input_is_refused_naming_the_field(client: TestClient, world: World,
-                                                    db: Session, change: dict,  # type: ignore[type-arg]
+                                                    db: Session, change: dict[str, Any],
                                                     field: str) -> None:
     from tests.notifications_helpers import site_body
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -57,18 +57,22 @@ def demo(
         run_server(settings, host=host, port=port)
 
 
-def _print_logins(summary: dict[str, object]) -> None:
-    from corridor.output import table
-
-    rows = []
-    members = summary["members"]
-    assert isinstance(members, list)
-    for m in members:
+def _print_logins(summary: dict[str, Any]) -> None:
+    """Plain aligned lines: a table would truncate passwords on a narrow or piped terminal."""
+    console.print(f"[bold]{summary['group']['name']}[/] — demo logins (web passwords; "
+                  "API tokens with --json)")
+    for m in summary["members"]:
         for p in m["people"]:
-            rows.append([m["name"], m["kind"], p["username"], p["role"], p["password"]])
-    table("Demo logins (web password; API tokens with --json)",
-          ["member", "kind", "username", "role", "password"], rows)
-    console.print(f"database: {summary['database']}")
+            print(f"  {m['slug']:<9} {m['kind']:<13} {p['username']:<22} {p['role']:<11} "
+                  f"{p['password']}")
+    keys = [f"{m['slug']}: {', '.join(m['key_files'].values())}" for m in summary["members"]
+            if m["key_files"]]
+    print("Party and ICRC key files (for `corridor pauses sign --key …`):")
+    for line in keys:
+        print(f"  {line}")
+    print(f"Database: {summary['database']}")
+    if summary.get("server"):
+        print(f"Serving on {summary['server']} (API: {summary['server']}/api/v1); Ctrl-C stops.")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+Phase = Literal["planned", "under_way", "arrived"]
 SiteType = Literal["hospital", "shelter", "warehouse", "office", "distribution_point", "other"]
 
 
@@ -96,7 +97,7 @@ class MovementOut(BaseModel):
     length_km: float
     departure: datetime
     arrival: datetime
-    phase: Literal["planned", "under_way", "arrived"]
+    phase: Phase
     vehicles: VehiclesOut
     staff: int
     passengers: int

@@ -22,6 +22,7 @@ from corridor.notifications.models import Acknowledgement, Movement, Site
 from corridor.notifications.schemas import (
     AcknowledgementOut,
     MovementOut,
+    Phase,
     SiteOut,
     VehiclesOut,
 )
@@ -87,7 +88,7 @@ def _site(ctx: _Context, site: Site) -> SiteOut:
         log_index=ctx.seqs.get(site.log_pending_id), acknowledgements=ctx.receipts(site))
 
 
-def _phase(now: datetime, movement: Movement) -> str:
+def _phase(now: datetime, movement: Movement) -> Phase:
     if now < movement.departure:
         return "planned"
     return "under_way" if now < movement.arrival else "arrived"
