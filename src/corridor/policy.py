@@ -150,3 +150,18 @@ def require(actor: Actor, action: Action, target: Target) -> None:
     if reason == "not-found":
         raise NotFound("no such object in this group")
     raise Forbidden(reason, extra={"permission": str(action)})
+
+
+# Log entries about notifications carry a humanitarian organisation's sites and movements.
+NEED_TO_KNOW_ENTRIES = ("site.", "movement.")
+
+
+def log_entry_visible(actor: Actor, actor_org_slug: str, entry_type: str, data: bytes) -> bool:
+    """May this member read this log entry's content? (Otherwise only its leaf hash is served,
+    so the log still verifies for everyone.)"""
+    if not entry_type.startswith(NEED_TO_KNOW_ENTRIES) or actor.kind in NOTIFICATION_READERS:
+        return True
+    import json
+
+    author = json.loads(data).get("actor", {}).get("organisation")
+    return bool(author == actor_org_slug)

@@ -16,7 +16,7 @@ import corridor.pauses.replay  # noqa: F401  (registers the pause replayer)
 from corridor.client import Client
 from corridor.config import Settings
 from corridor.log import keyfile, merkle, note, signing
-from corridor.log.audit import AuditFailure, AuditState, audit
+from corridor.log.audit import AuditFailure, AuditState, Redacted, audit
 from corridor.log.canonical import canonicalize
 from corridor.log.sources import ServerSource
 from tests.factories import World
@@ -61,7 +61,11 @@ class LyingLog:
 
 
 def honest_entries(source: ServerSource, size: int) -> list[bytes]:
-    return [data for _, data in source.entries(0, size)]
+    out = []
+    for _, data in source.entries(0, size):
+        assert isinstance(data, bytes)  # party-a may read every entry of these tests
+        out.append(data)
+    return out
 
 
 def log_signer(settings: Settings, world: World) -> note.NoteSigner:
@@ -140,9 +144,11 @@ def test_entries_that_do_not_match_the_checkpoint_are_caught_on_first_contact(
     honest = server(client, world)
 
     class Tampering(ServerSource):
-        def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes]]:
+        def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes | Redacted]]:
             for i, data in honest.entries(start, end):
-                yield i, (rewrite(data, lambda e: e["payload"].update(x=1)) if i == 3 else data)
+                if i == 3 and isinstance(data, bytes):
+                    data = rewrite(data, lambda e: e["payload"].update(x=1))
+                yield i, data
 
     with pytest.raises(AuditFailure) as failure:
         audit(Tampering(honest.client, "test-group"),
@@ -210,3 +216,20 @@ def test_the_audit_command_keeps_evidence_and_exits_non_zero(tmp_path: Path) -> 
     folder = _keep_evidence(tmp_path, AuditFailure("fork", "forked", {"old_checkpoint": "a",
                                                                       "new_checkpoint": "b"}))
     assert folder is not None and (folder / "old_checkpoint").read_text() == "a"
+
+
+def test_another_humanitarians_notification_is_served_as_a_leaf_hash_and_still_audits(
+    client: TestClient, world: World
+) -> None:
+    from tests.notifications_helpers import notify_site
+
+    site = notify_site(client, world)  # by aid-one
+    entries = client.get(f"{API}/log/entries", headers=world.auth("aid-two.viewer")).json()
+    hidden = [e for e in entries["entries"] if e["data"] is None]
+    assert hidden and all(e["leaf_hash"] for e in hidden)
+    own = client.get(f"{API}/log/entries", headers=world.auth("aid-one.viewer")).json()
+    assert all(e["data"] is not None for e in own["entries"])
+    source = ServerSource(Client("", world.tokens["aid-two.viewer"], http=client), "test-group")
+    result = audit(source, AuditState(vkey=world.group.log_verifier_key), group="test-group",
+                   stored_entries=[])
+    assert result.redacted == len(hidden) and site["id"]

@@ -13,7 +13,7 @@ from corridor.errors import InvalidInput
 from corridor.groups import service as groups
 from corridor.log import checkpoints, proofs
 from corridor.log import schemas as s
-from corridor.policy import Action, Target, require
+from corridor.policy import Action, Target, log_entry_visible, require
 
 router = APIRouter(prefix="/groups/{group}/log", tags=["log"])
 
@@ -45,9 +45,17 @@ def get_entries(
     rows = []
     if start < size:
         rows = proofs.entries(db, group_id=group.id, start=start, end=end or size)
+    actor, own = principal.actor, principal.organisation.slug
     return s.EntriesOut(
         tree_size=size,
-        entries=[s.EntryOut(index=e.seq, data=e.data.decode()) for e in rows],
+        entries=[
+            s.EntryOut(
+                index=e.seq,
+                data=e.data.decode() if log_entry_visible(actor, own, e.type, e.data) else None,
+                leaf_hash=b64(e.leaf_hash),
+            )
+            for e in rows
+        ],
     )
 
 

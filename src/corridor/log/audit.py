@@ -28,12 +28,20 @@ class AuditFailure(Exception):
         self.evidence = evidence or {}
 
 
+@dataclass(frozen=True)
+class Redacted:
+    """An entry this member may not read (need to know): the server serves only its leaf hash,
+    which still counts towards the root; its content is not replayed."""
+
+    leaf_hash: bytes
+
+
 class LogSource(Protocol):
     """Where the auditor reads a log from: a server's API or a tiles mirror."""
 
     def checkpoint(self) -> str: ...
 
-    def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes]]: ...
+    def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes | Redacted]]: ...
 
     def consistency(self, old: int, new: int) -> list[bytes]: ...
 
@@ -110,6 +118,8 @@ class AuditResult:
     checkpoint: str
     new_entries: int
     replay: Replay
+    new_data: list[bytes] = field(default_factory=list)  # readable new entries, to keep
+    redacted: int = 0
 
 
 @dataclass
@@ -174,18 +184,21 @@ def audit(
     tree = merkle.CompactRange.from_right_edge(
         state.size, [base64.b64decode(h) for h in state.right_edge])
     replay = Replay(group=group)
-    stored = stored_entries or []
-    for index, data in enumerate(stored):
-        _replay_entry(replay, index, data, group)
-    new = 0
+    for kept in stored_entries or []:
+        _replay_entry(replay, None, kept, group)
+    new = redacted = 0
     expected = state.size
     new_data: list[bytes] = []
     for index, data in source.entries(state.size, cp.size):
         if index != expected:
             raise AuditFailure("reordered", f"expected entry {expected}, the server sent {index}")
-        _replay_entry(replay, index, data, group)
-        tree.append(merkle.leaf_hash(data))
-        new_data.append(data)
+        if isinstance(data, Redacted):
+            tree.append(data.leaf_hash)
+            redacted += 1
+        else:
+            _replay_entry(replay, index, data, group)
+            tree.append(merkle.leaf_hash(data))
+            new_data.append(data)
         expected += 1
         new += 1
         if entries_seen:
@@ -198,16 +211,18 @@ def audit(
     state.size, state.checkpoint = cp.size, text
     state.root = base64.b64encode(cp.root_hash).decode()
     state.right_edge = [base64.b64encode(h).decode() for h in tree.right_edge()]
-    if stored_entries is not None:
-        stored_entries.extend(new_data)
-    return AuditResult(cp.size, cp.root_hash, text, new, replay)
+    return AuditResult(cp.size, cp.root_hash, text, new, replay, new_data, redacted)
 
 
-def _replay_entry(replay: Replay, index: int, data: bytes, group: str) -> None:
+def _replay_entry(replay: Replay, index: int | None, data: bytes, group: str) -> None:
+    """Check one entry's place and signature, then replay it (`index` None: kept from an
+    earlier run, already placed)."""
     try:
         entry = json.loads(data)
     except ValueError as exc:
         raise AuditFailure("malformed-entry", f"entry {index} is not JSON") from exc
+    if index is None:
+        index = entry.get("seq", -1)
     if entry.get("seq") != index or entry.get("group") != group:
         raise AuditFailure("misplaced-entry",
                            f"entry {index} says it is entry {entry.get('seq')} of "

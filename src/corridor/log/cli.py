@@ -72,7 +72,7 @@ def audit_command(
             + (f"\nevidence kept in {evidence}" if evidence else ""))
         raise typer.Exit(1) from None
     with entries_file.open("a") as fh:
-        for data in stored[len(stored) - result.new_entries:]:
+        for data in result.new_data:
             fh.write(data.decode() + "\n")
     state_file.write_text(jsonlib.dumps(saved.to_json(), indent=2))
     cosigned = _cosign(client, group, result.checkpoint, cosign_key) if cosign_key else None
@@ -80,6 +80,7 @@ def audit_command(
     summary: dict[str, Any] = {
         "ok": True, "group": group, "size": result.size, "new_entries": result.new_entries,
         "signatures_checked": result.replay.signatures_checked, "cosigned": cosigned,
+        "redacted": result.redacted,
         "seconds": round(elapsed, 3),
     }
     if json:

@@ -7,7 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class EntryOut(BaseModel):
     index: int
-    data: str = Field(description="The entry: RFC 8785 canonical JSON; the leaf is its UTF-8")
+    data: str | None = Field(
+        description="The entry: RFC 8785 canonical JSON; the leaf is its UTF-8. null when the "
+        "caller may not read it (another humanitarian organisation's notification)")
+    leaf_hash: str = Field(description="SHA-256(0x00 || data), base64")
 
 
 class EntriesOut(BaseModel):

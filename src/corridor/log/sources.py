@@ -8,6 +8,7 @@ from pathlib import Path
 
 from corridor.client import Client
 from corridor.log import merkle, tiles
+from corridor.log.audit import Redacted
 
 PAGE = 1000
 
@@ -22,14 +23,17 @@ class ServerSource:
     def checkpoint(self) -> str:
         return self.client.request("GET", f"{self.base}/checkpoint").text
 
-    def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes]]:
+    def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes | Redacted]]:
         while start < end:
             page = self.client.get(f"{self.base}/entries",
                                    params={"start": start, "end": min(end, start + PAGE)})
             if not page["entries"]:
                 return
             for item in page["entries"]:
-                yield int(item["index"]), item["data"].encode()
+                if item["data"] is None:
+                    yield int(item["index"]), Redacted(base64.b64decode(item["leaf_hash"]))
+                else:
+                    yield int(item["index"]), item["data"].encode()
             start = int(page["entries"][-1]["index"]) + 1
 
     def consistency(self, old: int, new: int) -> list[bytes]:
@@ -47,7 +51,7 @@ class TilesSource:
     def checkpoint(self) -> str:
         return self._checkpoint
 
-    def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes]]:
+    def entries(self, start: int, end: int) -> Iterator[tuple[int, bytes | Redacted]]:
         for index in range(start, min(end, len(self._entries))):
             yield index, self._entries[index]
 
