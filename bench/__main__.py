@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import platform
+import sqlite3
 import time
 
 from rich.table import Table
@@ -13,6 +16,9 @@ from bench.common import Result, console, parse_quick, verdict
 def main() -> None:
     quick = parse_quick(__doc__ or "")
     began = time.perf_counter()
+    console.print(f"Corridor log benchmarks on {os.cpu_count()} CPUs, Python "
+                  f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+                  + (" (--quick)" if quick else ""))
     results: list[Result] = []
     for module in (log_append, log_proofs, audit_speed):
         results += module.run(quick)

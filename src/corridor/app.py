@@ -139,16 +139,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         engine,
         log_key_dir=settings.log_key_dir,
         checkpoint_interval=settings.checkpoint_interval_seconds,
+        batch_log=True,
     )
     app.add_exception_handler(CorridorError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
+    from corridor.alerts.api import router as alerts_router
     from corridor.groups.api import me_router
     from corridor.groups.api import router as groups_router
+    from corridor.incidents.api import router as incidents_router
     from corridor.log.api import router as log_router
     from corridor.notifications.api import router as notifications_router
+    from corridor.operations.api import router as operations_router
     from corridor.pauses.api import router as pauses_router
 
     @app.get("/", include_in_schema=False)
@@ -171,4 +175,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(log_router, prefix=API)
     app.include_router(pauses_router, prefix=API)
     app.include_router(notifications_router, prefix=API)
+    app.include_router(incidents_router, prefix=API)
+    app.include_router(alerts_router, prefix=API)
+    app.include_router(operations_router, prefix=API)
     return app

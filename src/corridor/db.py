@@ -84,15 +84,26 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_sessionmaker(
-    engine: Engine, *, log_key_dir: Path | None = None, checkpoint_interval: float = 1.0
+    engine: Engine,
+    *,
+    log_key_dir: Path | None = None,
+    checkpoint_interval: float = 1.0,
+    batch_log: bool = False,
 ) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (services return them).
 
     `info` carries where the groups' log keys live, so that sequencing the log after a change
     can sign a checkpoint without every service function passing settings along.
     """
-    info = {
+    info: dict[str, object] = {
         "log_key_dir": log_key_dir,
         "checkpoint_interval": timedelta(seconds=checkpoint_interval),
     }
-    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
+    maker = sessionmaker(bind=engine, expire_on_commit=False, info=info)
+    if batch_log:  # a server process: one thread numbers the log for all requests
+        from corridor.log.sequencer import Sequencer
+        from corridor.log.service import sequence_now
+
+        sequencer = Sequencer(maker, lambda db, group_id: sequence_now(db, group_id))
+        maker.kw["info"]["sequencer"] = sequencer
+    return maker

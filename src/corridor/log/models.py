@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from corridor.db import Base, UTCDateTime
@@ -32,6 +32,8 @@ class LogEntry(Base):
     """One entry of a group's log; never updated or deleted."""
 
     __tablename__ = "log_entries"
+    # Inclusion proofs by leaf hash (the API's ?leaf_hash=) must not scan the table.
+    __table_args__ = (Index("ix_log_entries_group_id_leaf_hash", "group_id", "leaf_hash"),)
 
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

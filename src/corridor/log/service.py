@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from corridor import clock
@@ -84,7 +84,18 @@ def lock_head(db: Session, group_id: int) -> LogHead:
     return head
 
 
-def sequence(db: Session, *, group_id: int) -> int:
+def sequence(db: Session, *, group_id: int) -> None:
+    """After committing a change: return once its entry has its number. In a server process the
+    per-process sequencer batches concurrent writers into one round; elsewhere (the CLI, tests
+    without a server) the entries are numbered right here."""
+    sequencer = db.info.get("sequencer")
+    if sequencer is not None:
+        sequencer.wait(group_id)
+    else:
+        sequence_now(db, group_id)
+
+
+def sequence_now(db: Session, group_id: int) -> int:
     """Give every visible pending envelope of the group its number; commit; return the new size."""
     while True:
         head = lock_head(db, group_id)
@@ -95,7 +106,7 @@ def sequence(db: Session, *, group_id: int) -> int:
             .limit(BATCH)
         ).all()
         if not pending:
-            db.commit()
+            db.rollback()  # nothing written: no commit to wait for while holding the lock
             return head.size
         _integrate(db, head, list(pending))
         from corridor.log import checkpoints  # here, not at the top: checkpoints imports us
@@ -138,6 +149,13 @@ def _integrate(db: Session, head: LogHead, pending: list[LogPending]) -> None:
     db.flush()
 
 
+_EXACT_NODES = text(
+    "SELECT n.level, n.idx, n.hash FROM unnest(CAST(:levels AS int[]), CAST(:idxs AS bigint[]))"
+    " AS k(level, idx) JOIN log_nodes n ON n.group_id = :g AND n.level = k.level"
+    " AND n.idx = k.idx"
+)
+
+
 def load_nodes(
     db: Session, group_id: int, keys: list[merkle.NodeKey]
 ) -> dict[merkle.NodeKey, bytes]:
@@ -145,13 +163,18 @@ def load_nodes(
     if not keys:
         return {}
     wanted = set(keys)
-    levels = {level for level, _ in keys}
-    indices = {idx for _, idx in keys}
-    rows = db.execute(
-        select(LogNode.level, LogNode.idx, LogNode.hash).where(
-            LogNode.group_id == group_id, LogNode.level.in_(levels), LogNode.idx.in_(indices)
-        )
-    ).all()
+    if db.get_bind().dialect.name == "postgresql":
+        # Join on exactly the wanted keys: an IN x IN filter reads ~10x the rows at 10^6.
+        rows = db.execute(_EXACT_NODES, {
+            "g": group_id, "levels": [k[0] for k in keys], "idxs": [k[1] for k in keys]}).all()
+    else:
+        levels = {level for level, _ in keys}
+        indices = {idx for _, idx in keys}
+        rows = db.execute(
+            select(LogNode.level, LogNode.idx, LogNode.hash).where(
+                LogNode.group_id == group_id, LogNode.level.in_(levels),
+                LogNode.idx.in_(indices))
+        ).all()
     found = {(r.level, r.idx): r.hash for r in rows if (r.level, r.idx) in wanted}
     missing = wanted - found.keys()
     if missing:
@@ -201,4 +224,4 @@ def sequence_all(engine: Engine) -> None:
         group_ids = list(db.scalars(select(LogHead.group_id)))
         db.rollback()
         for group_id in group_ids:
-            sequence(db, group_id=group_id)
+            sequence_now(db, group_id)

@@ -64,6 +64,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("log_entries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_log_entries_type"), ["type"], unique=False)
+        batch_op.create_index(
+            "ix_log_entries_group_id_leaf_hash", ["group_id", "leaf_hash"], unique=False
+        )
 
     op.create_table(
         "log_heads",
@@ -375,6 +378,7 @@ def downgrade() -> None:
     op.drop_table("log_nodes")
     op.drop_table("log_heads")
     with op.batch_alter_table("log_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_log_entries_group_id_leaf_hash")
         batch_op.drop_index(batch_op.f("ix_log_entries_type"))
 
     op.drop_table("log_entries")
