@@ -1,8 +1,10 @@
 """Imports every topic's tables so that Base.metadata knows them all (Alembic, tests)."""
 
 from corridor.groups import models as groups_models
+from corridor.incidents import models as incidents_models  # noqa: F401
 from corridor.log import models as log_models
 from corridor.notifications import models as notifications_models  # noqa: F401
+from corridor.operations import models as operations_models  # noqa: F401
 from corridor.pauses import models as pauses_models
 
 __all__ = ["groups_models", "log_models", "pauses_models"]

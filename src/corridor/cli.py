@@ -19,8 +19,10 @@ app = typer.Typer(
 def _register() -> None:
     from corridor.demo.cli import register as register_demo
     from corridor.groups.cli import register as register_groups
+    from corridor.incidents.cli import register as register_incidents
     from corridor.log.cli import register as register_log
     from corridor.notifications.cli import register as register_notifications
+    from corridor.operations.cli import register as register_operations
     from corridor.pauses.cli import register as register_pauses
     from corridor.server_cli import register as register_server
 
@@ -29,6 +31,8 @@ def _register() -> None:
     register_log(app)
     register_pauses(app)
     register_notifications(app)
+    register_incidents(app)
+    register_operations(app)
     register_demo(app)
 
 

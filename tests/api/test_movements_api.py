@@ -170,7 +170,7 @@ def test_a_linked_pause_not_yet_agreed_covers_nothing(client: TestClient, world:
     movement = notify_movement(client, world, pause=pause["id"])
     result = check(client, world, movement["id"])
     assert [f["code"] for f in result["pauses"]] == ["pause_not_agreed"]
-    assert "proposed, not agreed" in result["pauses"][0]["reason"]
+    assert "is proposed: only an agreed pause" in result["pauses"][0]["reason"]
 
 
 def test_without_any_pause_the_check_says_nothing_was_agreed(client: TestClient,

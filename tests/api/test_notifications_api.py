@@ -203,3 +203,14 @@ def test_only_operators_of_notifying_members_notify(client: TestClient, world: W
         r = client.post(f"{API}/sites", headers=world.auth(who), json=site_body())
         assert r.status_code == 403, who
     assert log_size(db) == before
+
+
+def test_anyone_who_sees_a_notice_can_recompute_its_hash(client: TestClient,
+                                                         world: World) -> None:
+    from corridor.notifications.content import content_hash
+
+    site = notify_site(client, world)
+    movement = notify_movement(client, world)
+    for subject in (site, movement):
+        assert content_hash(subject["content"]) == subject["content_hash"]
+    assert movement["content"]["route"] == movement["route"]

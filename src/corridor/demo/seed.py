@@ -135,11 +135,15 @@ def build_members(db: Session, settings: Settings, key_dir: Path) -> Scenario:
 def build(db: Session, settings: Settings, key_dir: Path) -> Scenario:
     """The whole seed scenario; each topic adds its part here."""
     from corridor.demo.azovstal import build_pause
+    from corridor.demo.incidents import build_incidents
     from corridor.demo.notifications import build_notifications
+    from corridor.demo.operations import build_operations
     from corridor.demo.witness import cosign_by_parties
 
     scenario = build_members(db, settings, key_dir)
     scenario.pause_ids.append(build_pause(db, scenario, settings.max_vertices))
+    build_incidents(db, scenario)
     build_notifications(db, scenario, settings.max_vertices)
+    build_operations(db, scenario)
     cosign_by_parties(db, scenario)  # last: the witnesses cosign the whole seeded log
     return scenario

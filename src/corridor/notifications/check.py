@@ -3,7 +3,7 @@ out, each with its reason in words a logistician understands and the same facts 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,7 +136,7 @@ def coverage(trip: Trip, pause: PauseFacts) -> list[Finding]:
     """Why `pause` covers the trip, or every reason it does not."""
     if not pause.agreed:
         return [Finding("pause_not_agreed", f"Pause {pause.id} ('{pause.title}') is "
-                        f"{pause.status}, not agreed: it covers nothing.",
+                        f"{pause.status}: only an agreed pause covers a movement.",
                         {"pause": pause.id, "status": pause.status})]
     total = length_km(trip.route)
     found = [_leaves(trip.route, pause, a, b, total)
@@ -195,14 +195,19 @@ def sites_near(route: LineString, index: SpatialIndex, sites: Mapping[int, SiteF
 
 
 def incidents_near(trip: Trip, *, radius_m: float, hours: int) -> list[Finding]:
-    """Hook for incident reports (a later issue): none are recorded yet, so none are near."""
+    """Hook for incident reports (a later issue): none are recorded yet, so none are near.
+
+    The caller may instead pass the findings it found (`check(..., incidents=...)`).
+    """
     return []
 
 
 def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
           sites: Mapping[int, SiteFacts], radius_m: float = DEFAULT_RADIUS_M,
-          incident_hours: int = DEFAULT_INCIDENT_HOURS) -> Result:
-    """Every finding about one movement against the pauses and sites in `index`."""
+          incident_hours: int = DEFAULT_INCIDENT_HOURS,
+          incidents: Sequence[Finding] | None = None) -> Result:
+    """Every finding about one movement against the pauses and sites in `index`, and the
+    incident findings given (nearest first), or else those of the hook."""
     relevant = _relevant(trip, index, pauses)
     per_pause = {p.id: coverage(trip, p) for p in relevant}
     covered_by = [i for i, found in per_pause.items() if found[0].code == "covered"]
@@ -211,5 +216,6 @@ def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
         summary=_summary(covered_by, relevant),
         pauses=[f for found in per_pause.values() for f in found],
         sites=sites_near(trip.route, index, sites, radius_m=radius_m),
-        incidents=incidents_near(trip, radius_m=radius_m, hours=incident_hours),
+        incidents=list(incidents) if incidents is not None else incidents_near(
+            trip, radius_m=radius_m, hours=incident_hours),
     )

@@ -80,5 +80,9 @@ def run(db: Session, *, principal: Principal, movement: Movement, radius_m: floa
     pause_facts = _pauses(db, principal, movement, route)
     site_facts = _sites(db, principal, route, radius_m)
     index = check.index_of(pause_facts.values(), site_facts.values())
+    from corridor.incidents.nearby import near_route  # incidents builds on notifications
+
+    incidents = near_route(db, group_id=principal.group.id, route=route, radius_m=radius_m,
+                           hours=incident_hours)
     return check.check(trip, index=index, pauses=pause_facts, sites=site_facts,
-                       radius_m=radius_m, incident_hours=incident_hours)
+                       radius_m=radius_m, incident_hours=incident_hours, incidents=incidents)

@@ -77,7 +77,8 @@ class SiteOut(BaseModel):
     confirmed_at: datetime
     stale: bool
     stale_since: datetime
-    content_hash: str
+    content: dict[str, Any] = Field(description="Exactly what was notified and hashed")
+    content_hash: str = Field(description="SHA-256 of the RFC 8785 canonical JSON of content")
     log_index: int | None
     acknowledgements: list[AcknowledgementOut] = Field(
         description="Every party's receipt for the notifier and the convener; your own otherwise")
@@ -109,7 +110,8 @@ class MovementOut(BaseModel):
     late: bool
     late_by_minutes: int | None
     late_by: str | None = Field(description="In words, e.g. '18 h'")
-    content_hash: str
+    content: dict[str, Any] = Field(description="Exactly what was notified and hashed")
+    content_hash: str = Field(description="SHA-256 of the RFC 8785 canonical JSON of content")
     log_index: int | None
     acknowledgements: list[AcknowledgementOut]
 

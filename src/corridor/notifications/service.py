@@ -87,13 +87,13 @@ def _may_notify(principal: Principal) -> None:
             Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
 
 
-def _commit(db: Session, principal: Principal) -> None:
+def _commit(db: Session, principal: Principal, field: str | None = None) -> None:
     try:
         db.commit()
     except IntegrityError as exc:
         db.rollback()
         raise Conflict("this was recorded by another request just now; read it again",
-                       field="party") from exc
+                       field=field) from exc
     log.sequence(db, group_id=principal.group.id)
 
 
@@ -192,5 +192,5 @@ def acknowledge(db: Session, *, principal: Principal, subject: Subject,
         organisation_id=principal.organisation.id, person_id=principal.person.id,
         content_hash=subject.content_hash, created_at=clock.now(), log_pending_id=pending)
     db.add(ack)
-    _commit(db, principal)
+    _commit(db, principal, "party")
     return ack

@@ -84,7 +84,7 @@ def _site(ctx: _Context, site: Site) -> SiteOut:
         id=site.id, organisation=site.organisation.slug, name=site.name, type=site.site_type,
         lon=site.lon, lat=site.lat, people_present=site.people_present,
         notified_at=site.notified_at, confirmed_at=site.confirmed_at, stale=ctx.now >= since,
-        stale_since=since, content_hash=site.content_hash,
+        stale_since=since, content=json.loads(site.content), content_hash=site.content_hash,
         log_index=ctx.seqs.get(site.log_pending_id), acknowledgements=ctx.receipts(site))
 
 
@@ -109,7 +109,8 @@ def _movement(ctx: _Context, movement: Movement) -> MovementOut:
         required_lead_hours=movement.required_lead_hours, late=late is not None,
         late_by_minutes=None if late is None else int(late.total_seconds() // 60),
         late_by=None if late is None else rules.span(late),
-        content_hash=movement.content_hash, log_index=ctx.seqs.get(movement.log_pending_id),
+        content=content, content_hash=movement.content_hash,
+        log_index=ctx.seqs.get(movement.log_pending_id),
         acknowledgements=ctx.receipts(movement))
 
 

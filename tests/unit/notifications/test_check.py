@@ -10,6 +10,7 @@ from shapely.geometry import LineString, Point, box
 
 from corridor.geo.metric import distance_m, length_km
 from corridor.notifications.check import (
+    Finding,
     PauseFacts,
     Result,
     SiteFacts,
@@ -112,7 +113,7 @@ def test_a_linked_pause_that_is_not_agreed_covers_nothing_and_says_why() -> None
     proposed = pause(agreed=False, status="proposed")
     result = run(CORRIDOR, [proposed], pause_id=1)
     assert codes(result) == ["pause_not_agreed"]
-    assert "proposed, not agreed" in result.pauses[0].reason
+    assert "is proposed: only an agreed pause" in result.pauses[0].reason
     assert result.summary.code == "not_covered"
 
 
@@ -155,3 +156,10 @@ def test_the_site_radius_is_respected() -> None:
 
 def test_incidents_are_not_reported_until_they_exist() -> None:
     assert run(CORRIDOR, [pause()]).incidents == []
+
+
+def test_incident_findings_given_by_the_caller_are_passed_through() -> None:
+    near = Finding("incident_near_route", "A synthetic report 2 km from the route.", {"id": 1})
+    trip = Trip(CORRIDOR, START, END)
+    result = check(trip, index=index_of([], []), pauses={}, sites={}, incidents=[near])
+    assert result.incidents == [near]

@@ -1,0 +1,1 @@
+"""What waits for the caller, gathered from every topic (read-only)."""

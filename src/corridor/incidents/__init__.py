@@ -1,0 +1,1 @@
+"""Incident reports, their automatic links, evidence, follow-ups and answers."""

@@ -1,0 +1,108 @@
+"""HTTP routes of incidents (thin: parse, call one service function, return a schema)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from sqlalchemy import select
+
+from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
+from corridor.errors import NotFound
+from corridor.incidents import evidence as files
+from corridor.incidents import export, schemas, views
+from corridor.incidents import service as incidents
+from corridor.incidents.models import Evidence
+
+router = APIRouter(prefix="/groups/{group}/incidents", tags=["incidents"])
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request body as sent (the server's body limit has already been applied)."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
+
+
+@router.post("", response_model=schemas.IncidentOut, status_code=201)
+def report_incident(body: schemas.IncidentIn, group: CurrentGroup, principal: CurrentPrincipal,
+                    db: SessionDep) -> schemas.IncidentOut:
+    """Report an incident as your organisation's claim; it is linked to what it touches."""
+    incident = incidents.report(db, principal=principal, body=body)
+    return views.incident_out(db, incident, principal)
+
+
+@router.get("", response_model=list[schemas.IncidentOut])
+def list_incidents(group: CurrentGroup, principal: CurrentPrincipal,
+                   db: SessionDep) -> list[schemas.IncidentOut]:
+    """Every report of the group, most recent first, with the links you may see."""
+    return views.incidents_out(db, incidents.list_all(db, principal=principal), principal)
+
+
+@router.get(".geojson", response_class=JSONResponse)
+def incidents_geojson(group: CurrentGroup, principal: CurrentPrincipal,
+                      db: SessionDep) -> JSONResponse:
+    """The same list as an RFC 7946 FeatureCollection."""
+    rows = views.incidents_out(db, incidents.list_all(db, principal=principal), principal)
+    return JSONResponse(export.geojson(rows), media_type=export.GEOJSON_MEDIA_TYPE)
+
+
+@router.get(".csv")
+def incidents_hxl(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> Response:
+    """The same list as CSV with HXL hashtags."""
+    rows = views.incidents_out(db, incidents.list_all(db, principal=principal), principal)
+    return Response(export.hxl(rows), media_type=export.CSV_MEDIA_TYPE)
+
+
+@router.get("/{incident_id}", response_model=schemas.IncidentOut)
+def get_incident(incident_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                 db: SessionDep) -> schemas.IncidentOut:
+    incident = incidents.get(db, principal=principal, incident_id=incident_id)
+    return views.incident_out(db, incident, principal)
+
+
+@router.post("/{incident_id}/evidence", response_model=schemas.IncidentOut, status_code=201)
+def add_evidence(incident_id: int, data: RawBody, group: CurrentGroup,
+                 principal: CurrentPrincipal, db: SessionDep, settings: SettingsDep,
+                 content_type: Annotated[str | None, Header(max_length=200)] = None,
+                 ) -> schemas.IncidentOut:
+    """Attach a file (the raw request body) to your organisation's report; kept by SHA-256."""
+    incident = incidents.get(db, principal=principal, incident_id=incident_id)
+    incidents.add_evidence(db, principal=principal, incident=incident, data=data,
+                           media_type=content_type, data_dir=settings.data_dir,
+                           max_bytes=min(files.MAX_BYTES, settings.max_body_bytes))
+    return views.incident_out(db, incident, principal)
+
+
+@router.get("/{incident_id}/evidence/{sha256}")
+def get_evidence(incident_id: int, sha256: str, group: CurrentGroup,
+                 principal: CurrentPrincipal, db: SessionDep,
+                 settings: SettingsDep) -> FileResponse:
+    """The file with this digest, as it was sent."""
+    incident = incidents.get(db, principal=principal, incident_id=incident_id)
+    item = db.scalar(select(Evidence).where(Evidence.incident_id == incident.id,
+                                           Evidence.sha256 == sha256))
+    path = files.path_of(settings.data_dir, sha256)
+    if item is None or not path.exists():
+        raise NotFound(f"incident {incident.id} has no evidence {sha256}", field="sha256")
+    return FileResponse(path, media_type=item.media_type)
+
+
+@router.post("/{incident_id}/answers", response_model=schemas.IncidentOut, status_code=201)
+def answer_incident(incident_id: int, body: schemas.AnswerIn, group: CurrentGroup,
+                    principal: CurrentPrincipal, db: SessionDep) -> schemas.IncidentOut:
+    """Your party's answer to the follow-up, recorded as given (a log entry)."""
+    incident = incidents.get(db, principal=principal, incident_id=incident_id)
+    incidents.answer(db, principal=principal, incident=incident, text=body.text)
+    return views.incident_out(db, incident, principal)
+
+
+@router.post("/{incident_id}/close", response_model=schemas.IncidentOut)
+def close_followup(incident_id: int, body: schemas.CloseIn, group: CurrentGroup,
+                   principal: CurrentPrincipal, db: SessionDep) -> schemas.IncidentOut:
+    """The convener closes the follow-up, with the reason."""
+    incident = incidents.get(db, principal=principal, incident_id=incident_id)
+    incidents.close(db, principal=principal, incident=incident, reason=body.reason)
+    return views.incident_out(db, incident, principal)

@@ -1,0 +1,211 @@
+"""Use cases of incidents; the only code that writes them. A report, its links and its follow-up
+commit together with one log entry; so does each piece of evidence, answer and closure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from corridor import clock
+from corridor.errors import Conflict, Forbidden, InvalidInput, NotFound
+from corridor.geo.validate import parse_point
+from corridor.groups.principal import Principal
+from corridor.incidents import evidence as files
+from corridor.incidents import facts
+from corridor.incidents.lifecycle import Move, State, answer_move, next_state
+from corridor.incidents.links import Link, LinkKind, parties_concerned
+from corridor.incidents.models import Answer, Evidence, FollowUp, Incident, IncidentLink
+from corridor.incidents.schemas import IncidentIn
+from corridor.log import service as log
+from corridor.log.canonical import canonicalize
+from corridor.policy import Action, Target, require
+
+# Clocks of reporting devices drift; a report this little ahead of ours is not "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def get(db: Session, *, principal: Principal, incident_id: int) -> Incident:
+    incident = db.get(Incident, incident_id)
+    if incident is None or incident.group_id != principal.group.id:
+        raise NotFound(f"no incident {incident_id} in this group", field="incident")
+    require(principal.actor, Action.INCIDENT_READ, Target(group_id=incident.group_id))
+    return incident
+
+
+def list_all(db: Session, *, principal: Principal) -> list[Incident]:
+    """Every report of the group, most recent occurrence first."""
+    require(principal.actor, Action.INCIDENT_READ, Target(group_id=principal.group.id))
+    return list(db.scalars(select(Incident).where(Incident.group_id == principal.group.id)
+                           .order_by(Incident.occurred_at.desc(), Incident.id.desc())))
+
+
+def followup_of(db: Session, incident: Incident) -> FollowUp | None:
+    return db.scalar(select(FollowUp).where(FollowUp.incident_id == incident.id))
+
+
+def content_of(body: IncidentIn, *, organisation: str) -> dict[str, Any]:
+    """The claim as hashed into the log: what was said, by whom, in one canonical shape."""
+    point = parse_point(body.lon, body.lat, field="location")
+    return {
+        "type": body.type, "organisation": organisation,
+        "occurred_at": log.format_time(body.occurred_at),
+        "location": {"type": "Point", "coordinates": [round(point.x, 7), round(point.y, 7)]},
+        "uncertainty_m": body.uncertainty_m, "place": body.place,
+        "casualties": body.casualties.model_dump(), "narrative": body.narrative,
+    }
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(canonicalize(value)).hexdigest()
+
+
+def _public_links(found: list[Link]) -> dict[str, Any]:
+    """What the log says of the links: pauses by id; notified sites and movements only by count
+    and a digest, since other humanitarian organisations may not learn of them (need to know)."""
+    every = [{"kind": k.kind.value, "subject": k.subject, "distance_m": k.distance_m}
+             for k in found]
+    return {"possible_breach": [k.subject for k in found
+                                if k.kind is LinkKind.POSSIBLE_BREACH],
+            "notified_affected": sum(k.kind is not LinkKind.POSSIBLE_BREACH for k in found),
+            "links_hash": _digest(every)}
+
+
+def report(db: Session, *, principal: Principal, body: IncidentIn) -> Incident:
+    """Record a report as its organisation's claim, link it, and open a follow-up if linked."""
+    require(principal.actor, Action.INCIDENT_REPORT,
+            Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+    now = clock.now()
+    if body.occurred_at > now + CLOCK_SKEW:
+        raise InvalidInput(f"occurred_at {body.occurred_at.isoformat()} is in the future (now "
+                           f"{now.isoformat()}); report what has happened", field="occurred_at")
+    content = content_of(body, organisation=principal.organisation.slug)
+    lon, lat = content["location"]["coordinates"]
+    found = facts.links_of(db, group_id=principal.group.id, point=parse_point(
+        lon, lat, field="location"), uncertainty_m=body.uncertainty_m,
+        occurred_at=body.occurred_at)
+    incident = Incident(
+        group_id=principal.group.id, organisation_id=principal.organisation.id,
+        created_by_id=principal.person.id, incident_type=body.type,
+        occurred_at=body.occurred_at, lon=lon, lat=lat, uncertainty_m=body.uncertainty_m,
+        killed=body.casualties.killed.total(), injured=body.casualties.injured.total(),
+        content=canonicalize(content).decode(), content_hash=_digest(content), reported_at=now,
+        log_pending_id=0)
+    db.add(incident)
+    db.flush()
+    for link in found:
+        db.add(IncidentLink(incident_id=incident.id, kind=link.kind.value, subject_id=link.subject,
+                            distance_m=link.distance_m, reason=link.reason,
+                            data=json.dumps(link.data), parties=json.dumps(list(link.parties))))
+    concerned = parties_concerned(found)
+    if found:
+        db.add(FollowUp(incident_id=incident.id, group_id=incident.group_id,
+                        state=State.OPEN.value, parties=json.dumps(concerned), opened_at=now,
+                        updated_at=now))
+    pending = log.append(db, group_id=principal.group.id, group_slug=principal.group.slug,
+                         actor=principal.log_actor(), type="incident.reported", payload={
+                             "incident": incident.id, "content_hash": incident.content_hash,
+                             "content": content, "links": _public_links(found),
+                             "followup": {"parties": concerned} if found else None})
+    incident.log_pending_id = pending.id
+    _commit(db, principal)
+    return incident
+
+
+def add_evidence(db: Session, *, principal: Principal, incident: Incident, data: bytes,
+                 media_type: str | None, data_dir: Path, max_bytes: int) -> Evidence:
+    """Keep a file of the reporting organisation's by its digest; the log holds the digest."""
+    require(principal.actor, Action.INCIDENT_REPORT,
+            Target(group_id=incident.group_id, organisation_id=incident.organisation_id))
+    if incident.organisation_id != principal.organisation.id:
+        raise Forbidden("only the reporting organisation adds evidence to its report",
+                        field="incident", extra={"permission": str(Action.INCIDENT_REPORT)})
+    digest, kind = files.checked(data, media_type, max_bytes=max_bytes)
+    if db.scalar(select(Evidence).where(Evidence.incident_id == incident.id,
+                                        Evidence.sha256 == digest)) is not None:
+        raise Conflict(f"this file ({digest}) is already evidence of incident {incident.id}",
+                       field="evidence")
+    files.store(data_dir, digest, data)  # before the commit: the log never names a missing file
+    pending = log.append(db, group_id=incident.group_id, group_slug=principal.group.slug,
+                         actor=principal.log_actor(), type="incident.evidence_added", payload={
+                             "incident": incident.id, "sha256": digest, "size": len(data),
+                             "media_type": kind})
+    item = Evidence(incident_id=incident.id, sha256=digest, size=len(data), media_type=kind,
+                    added_by_id=principal.person.id, added_at=clock.now(),
+                    log_pending_id=pending.id)
+    db.add(item)
+    _commit(db, principal)
+    return item
+
+
+def _open_followup(db: Session, incident: Incident) -> FollowUp:
+    followup = followup_of(db, incident)
+    if followup is None:
+        raise Conflict(f"incident {incident.id} is linked to no pause, site or movement, so it "
+                       "has no follow-up", field="incident")
+    return followup
+
+
+def answered_by(db: Session, followup: FollowUp) -> set[str]:
+    rows = db.scalars(select(Answer).where(Answer.followup_id == followup.id))
+    return {a.organisation.slug for a in rows}
+
+
+def answer(db: Session, *, principal: Principal, incident: Incident, text: str) -> Answer:
+    """A party concerned puts its answer on record (a log entry), whatever the follow-up's state."""
+    require(principal.actor, Action.INCIDENT_ANSWER,
+            Target(group_id=incident.group_id, organisation_id=principal.organisation.id))
+    followup = _open_followup(db, incident)
+    party = principal.organisation.slug
+    concerned = set(json.loads(followup.parties))
+    if party not in concerned:
+        raise Forbidden(f"{party} is not a party concerned by this follow-up (those are: "
+                        f"{', '.join(sorted(concerned))})", field="party",
+                        extra={"permission": str(Action.INCIDENT_ANSWER)})
+    state = State(followup.state)
+    after = next_state(state, answer_move(state, concerned=concerned,
+                                          answered=answered_by(db, followup) | {party}))
+    followup.state, followup.updated_at = after.value, clock.now()
+    pending = log.append(db, group_id=incident.group_id, group_slug=principal.group.slug,
+                         actor=principal.log_actor(), type="incident.answered", payload={
+                             "incident": incident.id, "party": party, "text": text,
+                             "followup": after.value})
+    item = Answer(followup_id=followup.id, organisation_id=principal.organisation.id,
+                  person_id=principal.person.id, text=text, created_at=clock.now(),
+                  log_pending_id=pending.id)
+    db.add(item)
+    _commit(db, principal)
+    return item
+
+
+def close(db: Session, *, principal: Principal, incident: Incident, reason: str) -> FollowUp:
+    """The convener closes an open follow-up, saying why; answers stay, and may still come."""
+    require(principal.actor, Action.FOLLOWUP_CLOSE, Target(group_id=incident.group_id))
+    followup = _open_followup(db, incident)
+    followup.state = next_state(State(followup.state), Move.CLOSE).value
+    followup.updated_at, followup.closed_by_id = clock.now(), principal.person.id
+    followup.close_reason = reason
+    log.append(db, group_id=incident.group_id, group_slug=principal.group.slug,
+               actor=principal.log_actor(), type="incident.followup_closed",
+               payload={"incident": incident.id, "reason": reason,
+                        "awaiting": sorted(set(json.loads(followup.parties))
+                                           - answered_by(db, followup))})
+    _commit(db, principal)
+    return followup
+
+
+def _commit(db: Session, principal: Principal) -> None:
+    try:
+        db.commit()
+    except (IntegrityError, StaleDataError) as exc:
+        db.rollback()
+        raise Conflict("the incident changed while this request was being made; read it again "
+                       "and retry", field="incident") from exc
+    log.sequence(db, group_id=principal.group.id)

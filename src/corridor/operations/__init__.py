@@ -1,0 +1,1 @@
+"""Evacuations counted from boarding to arrival, and aid deliveries with their manifests."""

@@ -1,0 +1,106 @@
+"""HTTP routes of operations (thin: parse, call one service function, return a schema)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import Response
+
+from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.operations import hxl, schemas, views
+from corridor.operations import service as operations
+
+router = APIRouter(prefix="/groups/{group}/operations", tags=["operations"])
+KindQuery = Annotated[schemas.Kind | None, Query(description="evacuation or aid_delivery")]
+
+
+@router.post("", response_model=schemas.OperationOut, status_code=201)
+def create_operation(body: schemas.OperationIn, group: CurrentGroup, principal: CurrentPrincipal,
+                     db: SessionDep) -> schemas.OperationOut:
+    """Start an evacuation or aid delivery, led by your organisation, on a pause."""
+    operation = operations.create(db, principal=principal, body=body)
+    return views.operation_out(db, operation, principal)
+
+
+@router.get("", response_model=list[schemas.OperationOut])
+def list_operations(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+                    pause: Annotated[int | None, Query(ge=1)] = None,
+                    kind: KindQuery = None) -> list[schemas.OperationOut]:
+    """The group's operations, with their reconciliation in brief."""
+    found = operations.list_operations(db, principal=principal, pause_id=pause, kind=kind)
+    return views.operations_out(db, found, principal)
+
+
+@router.get(".csv", name="operations_counts_hxl")
+def counts_hxl_all(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+                   pause: Annotated[int | None, Query(ge=1)] = None) -> Response:
+    """Every count and departure of every evacuation, as CSV with HXL hashtags."""
+    found = operations.list_operations(db, principal=principal, pause_id=pause,
+                                       kind="evacuation")
+    items = [(views.operation_out(db, o, principal), views.reconciliation_out(db, o))
+             for o in found]
+    return Response(hxl.counts(items), media_type=hxl.MEDIA_TYPE)
+
+
+@router.get("/{operation_id}", response_model=schemas.OperationOut)
+def get_operation(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep) -> schemas.OperationOut:
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    return views.operation_out(db, operation, principal)
+
+
+@router.post("/{operation_id}/counts", response_model=schemas.ReconciliationOut,
+             status_code=201)
+def report_people(operation_id: int, body: Annotated[schemas.PeopleReportIn, Body()],
+                  group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep) -> schemas.ReconciliationOut:
+    """Record a count at a stage (`type: count`) or people leaving a vehicle (`type:
+    departure`); answers with the reconciliation including it. Refused if anyone would go
+    negative."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    operations.record_people(db, principal=principal, operation=operation, body=body)
+    return views.reconciliation_out(db, operation)
+
+
+@router.get("/{operation_id}/counts", response_model=schemas.ReconciliationOut)
+def reconciliation(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+                   db: SessionDep) -> schemas.ReconciliationOut:
+    """Boarded − arrived − departed − still en route = unaccounted, per category and vehicle."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    return views.reconciliation_out(db, operation)
+
+
+@router.get("/{operation_id}/counts.csv")
+def counts_hxl(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+               db: SessionDep) -> Response:
+    """The operation's counts and departures as CSV with HXL hashtags."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    item = (views.operation_out(db, operation, principal), views.reconciliation_out(db, operation))
+    return Response(hxl.counts([item]), media_type=hxl.MEDIA_TYPE)
+
+
+@router.post("/{operation_id}/cargo", response_model=schemas.ManifestOut, status_code=201)
+def report_cargo(operation_id: int, body: schemas.CargoIn, group: CurrentGroup,
+                 principal: CurrentPrincipal, db: SessionDep) -> schemas.ManifestOut:
+    """Record cargo dispatched, delivered, or lost or damaged (with the reason)."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    operations.record_cargo(db, principal=principal, operation=operation, body=body)
+    return views.manifest_out(db, operation)
+
+
+@router.get("/{operation_id}/cargo", response_model=schemas.ManifestOut)
+def cargo(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+          db: SessionDep) -> schemas.ManifestOut:
+    """Dispatched − delivered − lost or damaged − in transit = unaccounted, item by item."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    return views.manifest_out(db, operation)
+
+
+@router.get("/{operation_id}/cargo.csv")
+def cargo_hxl(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+              db: SessionDep) -> Response:
+    """The manifest's reports as CSV with HXL hashtags."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    item = (views.operation_out(db, operation, principal), views.manifest_out(db, operation))
+    return Response(hxl.cargo([item]), media_type=hxl.MEDIA_TYPE)

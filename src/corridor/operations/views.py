@@ -1,0 +1,142 @@
+"""Building what the API returns about operations (read-only; no writes here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corridor.groups.principal import Principal
+from corridor.log.models import LogEntry
+from corridor.notifications import service as notifications
+from corridor.notifications.models import Movement
+from corridor.operations import facts, manifest, reconcile, schemas
+from corridor.operations.models import CargoReport, Operation, OperationMovement, PeopleReport
+from corridor.operations.warnings import warnings
+
+
+def _seqs(db: Session, pending_ids: Sequence[int]) -> dict[int, int]:
+    if not pending_ids:
+        return {}
+    rows = db.execute(select(LogEntry.pending_id, LogEntry.seq)
+                      .where(LogEntry.pending_id.in_(set(pending_ids))))
+    return {int(r.pending_id): int(r.seq) for r in rows}
+
+
+def people_out(p: reconcile.People) -> schemas.PeopleOut:
+    return schemas.PeopleOut(**p.as_dict())
+
+
+def figures_out(f: reconcile.Figures) -> schemas.FiguresOut:
+    return schemas.FiguresOut(boarded=people_out(f.boarded), arrived=people_out(f.arrived),
+                              departed=people_out(f.departed), en_route=people_out(f.en_route),
+                              unaccounted=people_out(f.unaccounted))
+
+
+def _claim(c: reconcile.Claim) -> schemas.ClaimOut:
+    return schemas.ClaimOut(organisation=c.organisation, people=people_out(c.people),
+                            reports=list(c.reports))
+
+
+def _report(r: PeopleReport, stages: dict[int, str], superseded: set[int],
+            seqs: dict[int, int]) -> schemas.PeopleReportOut:
+    return schemas.PeopleReportOut(
+        id=r.id, type=r.kind, stage=r.stage_id, stage_name=stages[r.stage_id], vehicle=r.vehicle,
+        reason=r.reason, last_stop=r.last_stop if r.kind == "count" else None,
+        people=people_out(facts.people_of(r)), place=r.place, free_text=r.free_text,
+        organisation=r.organisation.slug, person=r.person.username, at=r.at,
+        recorded_at=r.recorded_at, superseded=r.id in superseded,
+        log_index=seqs.get(r.log_pending_id))
+
+
+def reconciliation_out(db: Session, operation: Operation) -> schemas.ReconciliationOut:
+    """The evacuation's reconciliation, with every report behind it."""
+    stage_rows, rows = facts.stages(db, operation), facts.people_reports(db, operation)
+    counts, departures = facts.people_facts(rows, stage_rows)
+    result = reconcile.reconcile(counts, departures, lead=operation.organisation.slug)
+    names, superseded = {s.id: s.name for s in stage_rows}, set(result.superseded)
+    seqs = _seqs(db, [r.log_pending_id for r in rows])
+    return schemas.ReconciliationOut(
+        operation=operation.id, total=figures_out(result.total),
+        vehicles=[schemas.VehicleOut(vehicle=v.vehicle, figures=figures_out(v.figures),
+                                     last_seen=v.last_seen, finished_at=v.finished_at)
+                  for v in result.vehicles],
+        departed_by_reason={str(k): people_out(v) for k, v in result.departed_by_reason.items()},
+        discrepancies=[schemas.DiscrepancyOut(
+            stage=d.stage.id, stage_name=d.stage.name, vehicle=d.vehicle, what=d.what,
+            used=_claim(d.used), others=[_claim(c) for c in d.others])
+            for d in result.discrepancies],
+        alert=bool(result.unaccounted or result.discrepancies),
+        reports=[_report(r, names, superseded, seqs) for r in rows])
+
+
+def _cargo_report(r: CargoReport, seqs: dict[int, int]) -> schemas.CargoReportOut:
+    return schemas.CargoReportOut(
+        id=r.id, stage=r.stage, reason=r.reason, complete=r.complete, place=r.place,
+        free_text=r.free_text, organisation=r.organisation.slug, person=r.person.username,
+        at=r.at, recorded_at=r.recorded_at, log_index=seqs.get(r.log_pending_id),
+        lines=[schemas.CargoLineOut(category=x.category, item=x.item, unit=x.unit,
+                                    quantity=x.quantity) for x in r.lines])
+
+
+def _cargo_claim(c: manifest.CargoClaim) -> dict[str, str | int]:
+    return {"organisation": c.organisation, "quantity": c.quantity,
+            "reports": ",".join(str(r) for r in c.reports)}
+
+
+def manifest_out(db: Session, operation: Operation) -> schemas.ManifestOut:
+    """The delivery's manifest reconciled item by item, with every report behind it."""
+    rows = facts.cargo_reports(db, operation)
+    result = manifest.reconcile_cargo(facts.cargo_lines(rows), lead=operation.organisation.slug)
+    seqs = _seqs(db, [r.log_pending_id for r in rows])
+    return schemas.ManifestOut(
+        operation=operation.id, complete=result.complete,
+        items=[schemas.ItemOut(category=i.item.category, item=i.item.name, unit=i.item.unit,
+                               dispatched=i.dispatched, delivered=i.delivered,
+                               lost_or_damaged=i.lost_or_damaged, in_transit=i.in_transit,
+                               unaccounted=i.unaccounted) for i in result.items],
+        discrepancies=[schemas.CargoDiscrepancyOut(
+            stage=d.stage, item=d.item.name, unit=d.item.unit, used=_cargo_claim(d.used),
+            others=[_cargo_claim(c) for c in d.others]) for d in result.discrepancies],
+        alert=bool(result.unaccounted_items or result.discrepancies),
+        reports=[_cargo_report(r, seqs) for r in rows])
+
+
+def _summary(db: Session, operation: Operation) -> schemas.SummaryOut:
+    if operation.kind == "evacuation":
+        r = facts.reconciliation(db, operation)
+        t = r.total
+        return schemas.SummaryOut(
+            boarded=t.boarded.total, arrived=t.arrived.total, departed=t.departed.total,
+            en_route=t.en_route.total, unaccounted=t.unaccounted.total,
+            discrepancies=len(r.discrepancies))
+    m = facts.manifest_of(db, operation)
+    return schemas.SummaryOut(items=len(m.items), unaccounted_items=m.unaccounted_items,
+                              complete=m.complete, discrepancies=len(m.discrepancies))
+
+
+def operation_out(db: Session, operation: Operation, viewer: Principal) -> schemas.OperationOut:
+    stage_rows = facts.stages(db, operation)
+    movements = list(db.scalars(select(Movement).join(
+        OperationMovement, OperationMovement.movement_id == Movement.id)
+        .where(OperationMovement.operation_id == operation.id).order_by(Movement.id)))
+    seen = notifications.visible(viewer, movements)
+    summary = _summary(db, operation)
+    return schemas.OperationOut(
+        id=operation.id, kind=operation.kind, title=operation.title,
+        lead=operation.organisation.slug, pause=operation.pause_id,
+        movements=[m.id for m in seen],
+        stages=[schemas.StageOut(id=s.id, position=s.position, kind=s.kind, name=s.name,
+                                 lon=s.lon, lat=s.lat) for s in stage_rows],
+        free_text=operation.free_text, created_at=operation.created_at,
+        created_by=operation.created_by.username,
+        log_index=_seqs(db, [operation.log_pending_id]).get(operation.log_pending_id),
+        summary=summary,
+        alert=bool(summary.unaccounted or summary.unaccounted_items or summary.discrepancies),
+        warnings=warnings(db, operation, stage_rows, seen))
+
+
+def operations_out(db: Session, operations: Sequence[Operation],
+                   viewer: Principal) -> list[schemas.OperationOut]:
+    return [operation_out(db, o, viewer) for o in operations]
