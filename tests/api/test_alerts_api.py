@@ -82,3 +82,23 @@ def test_an_open_follow_up_waits_for_each_party_concerned_and_for_the_convener(
     [track] = [a for a in alerts(client, world, "convener.viewer")
                if a["kind"] == "followup_open"]
     assert track["data"]["awaiting"] == ["party-b"]
+
+
+def test_people_unaccounted_for_are_an_alert_to_the_convener_and_intermediary_only(
+    client: TestClient, world: World
+) -> None:
+    from tests.operations_helpers import count, create, ok
+
+    op = create(client, world)
+    ok(count(client, world, op, "Alpha", "bus 1", n={"adults": 30}))
+    ok(count(client, world, op, "Bravo", "bus 1", n={"adults": 27}))
+    ok(count(client, world, op, "Bravo", "bus 1", who="aid-one.operator", n={"adults": 26}))
+
+    def kinds(who: str) -> list[str]:
+        body = client.get(f"{API}/alerts", headers=world.auth(who)).json()
+        assert body["sources"]["operations"] == "included"
+        return [a["kind"] for a in body["alerts"] if a["subject"]["type"] == "operation"]
+
+    assert kinds("convener.viewer") == ["unaccounted", "discrepancy"]
+    assert kinds("icrc.viewer") == ["unaccounted", "discrepancy"]
+    assert kinds("aid-two.viewer") == []
