@@ -73,3 +73,15 @@ def test_the_counts_export_is_csv_with_hxl_hashtags_and_one_row_per_report(
     assert rows[1][column["#description+notes"]] == "'=HYPERLINK(1)"
     everything = client.get(f"{OPS}.csv", headers=world.auth("party-b.viewer"))
     assert everything.status_code == 200 and len(everything.text.splitlines()) == 4
+
+
+def test_the_counts_export_reads_back_with_libhxl(client: TestClient, world: World) -> None:
+    import hxl  # type: ignore[import-untyped]
+
+    op = create(client, world)
+    ok(count(client, world, op, "Alpha", "bus 1", n={"children": 3, "adults": 5}))
+    r = client.get(f"{OPS}/{op['id']}/counts.csv", headers=world.auth("donor.viewer"))
+    [row] = list(hxl.data(io.BytesIO(r.content), hxl.InputOptions(allow_local=True)))
+    assert row.get("#affected+total") == "8" and row.get("#org") == "icrc"
+    assert row.get("#loc+name") == "Alpha" and row.get("#status+record") == "boarded"
+    assert float(row.get("#geo+lat")) == op["stages"][0]["lat"]
