@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
+from corridor.hxl import MEDIA_TYPE as HXL_MEDIA_TYPE
+from corridor.hxl import write_csv as _write
 from corridor.incidents.schemas import IncidentOut
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_MEDIA_TYPE = HXL_MEDIA_TYPE
 
 COLUMNS = [
     ("Incident", "#event+code"), ("Occurred", "#date+occurred"), ("Type", "#event+type"),
@@ -21,22 +21,6 @@ COLUMNS = [
     ("Injured children", "#affected+injured+children"), ("Follow-up", "#status"),
     ("Linked to", "#event+linked"), ("Narrative (as reported)", "#description"),
 ]
-
-
-def _cell(value: Any) -> Any:
-    # Free text opened in a spreadsheet must not run as a formula (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _write(columns: list[tuple[str, str]], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in columns])
-    writer.writerow([tag for _, tag in columns])
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return out.getvalue()
 
 
 def _linked(i: IncidentOut) -> str:

@@ -3,14 +3,14 @@ format of humanitarian data: https://hxlstandard.org/standard/1-1final/dictionar
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
+from corridor.hxl import MEDIA_TYPE as HXL_MEDIA_TYPE
+from corridor.hxl import write_csv as _write
 from corridor.notifications.schemas import AcknowledgementOut, MovementOut, SiteOut
 
-MEDIA_TYPE = "text/csv; charset=utf-8"
+MEDIA_TYPE = HXL_MEDIA_TYPE
 
 SITE_COLUMNS = [
     ("Site", "#loc+code"), ("Name", "#loc+name"), ("Type", "#loc+type"),
@@ -29,22 +29,6 @@ MOVEMENT_COLUMNS = [
     ("Cargo", "#item+name"), ("Pause", "#event+code"), ("Status", "#status"),
     ("Acknowledgements", "#status+ack"),
 ]
-
-
-def _cell(value: Any) -> Any:
-    # Free text opened in a spreadsheet must not run as a formula (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _write(columns: list[tuple[str, str]], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in columns])
-    writer.writerow([tag for _, tag in columns])
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return out.getvalue()
 
 
 def _acks(acks: Sequence[AcknowledgementOut]) -> str:

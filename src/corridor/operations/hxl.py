@@ -4,14 +4,14 @@ it was made, so a reader can redo the reconciliation; superseded counts are mark
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
+from corridor.hxl import MEDIA_TYPE as HXL_MEDIA_TYPE
+from corridor.hxl import write_csv as _write
 from corridor.operations.schemas import ManifestOut, OperationOut, ReconciliationOut
 
-MEDIA_TYPE = "text/csv; charset=utf-8"
+MEDIA_TYPE = HXL_MEDIA_TYPE
 
 _OPERATION = [("Operation", "#activity+code"), ("Operation title", "#activity+name"),
               ("Lead organisation", "#org+lead"), ("Pause", "#event+code")]
@@ -35,22 +35,6 @@ CARGO_COLUMNS = [
     ("Free text (not verified)", "#description+notes"),
 ]
 _RECORD = {"pickup": "boarded", "checkpoint": "counted aboard", "destination": "arrived"}
-
-
-def _cell(value: Any) -> Any:
-    # Free text opened in a spreadsheet must not run as a formula (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _write(columns: list[tuple[str, str]], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in columns])
-    writer.writerow([tag for _, tag in columns])
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return out.getvalue()
 
 
 def _op(o: OperationOut) -> list[Any]:
