@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`. Needs Python 3.11+ as python3.
 PYTHON ?= python3
 VENV := .venv
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml package-lock.json | cksum | cut -d' ' -f1)
 
 .PHONY: demo test install lint bench
 
@@ -20,10 +20,12 @@ bench: $(STAMP)
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Corridor needs Python 3.11 or newer (set PYTHON=python3.11)")'
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
 	$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	# The web pages' libraries (Leaflet, Natural Earth borders...), pinned by the lock file.
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -f $(VENV)/.installed-*
 	touch $@

@@ -6,5 +6,6 @@ from corridor.log import models as log_models
 from corridor.notifications import models as notifications_models  # noqa: F401
 from corridor.operations import models as operations_models  # noqa: F401
 from corridor.pauses import models as pauses_models
+from corridor.web import models as web_models  # noqa: F401
 
 __all__ = ["groups_models", "log_models", "pauses_models"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,8 +44,17 @@ def problem(
                         headers=headers)
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+def _is_page(request: Request) -> bool:
+    """A browser asking for a page (not the API): errors come back as a page, not JSON."""
+    return not request.url.path.startswith("/api/")
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CorridorError)
+    if _is_page(request):
+        from corridor.web.pages import error_page
+
+        return error_page(request, exc.status, exc.title, exc.detail)
     return problem(exc.status, exc.type, exc.title, exc.detail, field=exc.field, extra=exc.extra)
 
 
@@ -69,8 +78,12 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if _is_page(request):
+        from corridor.web.pages import error_page
+
+        return error_page(request, exc.status_code, str(exc.detail), "")
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
     return problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
 
@@ -155,17 +168,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from corridor.operations.api import router as operations_router
     from corridor.pauses.api import router as pauses_router
 
-    @app.get("/", include_in_schema=False)
-    def index() -> HTMLResponse:
-        # The web pages come with the web topic; until then, say where the API is.
-        return HTMLResponse(
-            "<!doctype html><meta charset=utf-8><title>Corridor</title>"
-            "<h1>Corridor</h1><p>This server speaks the Corridor API at "
-            f"<a href='{API}/openapi.json'>{API}/openapi.json</a> (bearer tokens; "
-            "<code>corridor --help</code> for the command line). Each group's log "
-            f"checkpoint is public at <code>{API}/groups/&lt;group&gt;/log/checkpoint</code>.</p>"
-        )
-
     @app.get(f"{API}/health", tags=["health"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -178,4 +180,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(incidents_router, prefix=API)
     app.include_router(alerts_router, prefix=API)
     app.include_router(operations_router, prefix=API)
+    from corridor.web.pages import mount
+
+    mount(app)
     return app

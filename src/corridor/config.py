@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     max_vertices: int = 10_000
     checkpoint_interval_seconds: float = 1.0
+    # Where `npm ci` put the web pages' libraries; by default the project's node_modules.
+    assets_dir: Path | None = None
+    # A raster tile server ({z}/{x}/{y}) for where there is internet; the offline borders else.
+    tile_url: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -63,7 +63,8 @@ def run_server(settings: object, *, host: str, port: int) -> None:
     sequence_all(engine)
     app = create_app(settings, engine)
     console.print(f"Corridor serving on http://{host}:{port}  (API: /api/v1)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # Open live-update streams never end by themselves: give them 3 s at shutdown.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
 
 
 def register(app: typer.Typer) -> None:

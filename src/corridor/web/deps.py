@@ -1,0 +1,59 @@
+"""Dependencies of the pages: the logged-in member (or a redirect to the login page) and forms
+whose CSRF token has been checked."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from corridor.deps import SessionDep
+from corridor.web import sessions
+from corridor.web.sessions import WebLogin
+
+COOKIE = sessions.COOKIE
+
+
+class LoginRequired(Exception):
+    """No live session: the page answers with a redirect to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+class CsrfRefused(Exception):
+    """A form came without the token of the session that showed it."""
+
+
+def optional_login(request: Request, db: SessionDep) -> WebLogin | None:
+    secret = request.cookies.get(COOKIE)
+    login = sessions.current(db, secret=secret) if secret else None
+    request.state.web_login = login
+    return login
+
+
+def require_login(request: Request, login: Annotated[WebLogin | None,
+                                                      Depends(optional_login)]) -> WebLogin:
+    if login is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(quote(target, safe="/?=&"))
+    return login
+
+
+WebUser = Annotated[WebLogin, Depends(require_login)]
+MaybeUser = Annotated[WebLogin | None, Depends(optional_login)]
+
+
+async def checked_form(request: Request, login: WebUser) -> FormData:
+    """The posted form, once its CSRF token matches the session's."""
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not sessions.csrf_matches(login.csrf_token, token if isinstance(token, str) else None):
+        raise CsrfRefused()
+    return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]

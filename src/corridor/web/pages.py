@@ -1,0 +1,52 @@
+"""Mounting the web: its routers, static files, compression, and what a page does when the
+reader is not logged in (redirect to the login page) or a form's CSRF token is wrong."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.middleware.gzip import GZipMiddleware
+
+from corridor.web import assets, auth, docs, events
+from corridor.web.deps import CsrfRefused, LoginRequired
+from corridor.web.render import gettext, render
+
+
+async def _to_login(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+
+
+async def _csrf_refused(request: Request, _exc: Exception) -> Response:
+    _ = gettext(request)
+    return render(request, "error.html", status=403, login=request.state.web_login,
+                  title=_("The form had expired"),
+                  message=_("This page was open too long or in another session. Go back, "
+                            "reload the page and send the form again; nothing was saved."))
+
+
+def mount(app: FastAPI) -> None:
+    """Add the pages to the application (after the API, so the API's paths win)."""
+    from corridor.web import overview
+
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.add_exception_handler(CsrfRefused, _csrf_refused)
+    app.add_middleware(GZipMiddleware, minimum_size=800)
+    for module in (assets, auth, events, docs, overview):
+        app.include_router(module.router)
+
+
+def error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    """An error as a page in the reader's language; the server's own words shown as detail."""
+    _ = gettext(request)
+    titles = {401: _("Please log in"), 403: _("Not permitted"), 404: _("Not found"),
+              409: _("This has changed in the meantime"), 422: _("Some input was not accepted")}
+    messages = {
+        403: _("Your role does not allow this. Ask your organisation or the convener."),
+        404: _("There is nothing here, or it is not shared with your organisation."),
+        409: _("Someone changed it after you opened the page. Reload and try again."),
+    }
+    return render(request, "error.html", status=status,
+                  login=getattr(request.state, "web_login", None),
+                  title=titles.get(status, title), message=messages.get(status, ""),
+                  detail=detail)
