@@ -27,12 +27,13 @@ async def _csrf_refused(request: Request, _exc: Exception) -> Response:
 
 def mount(app: FastAPI) -> None:
     """Add the pages to the application (after the API, so the API's paths win)."""
-    from corridor.web import overview
+    from corridor.web import incidents, log, notices, operations, overview, pauses
 
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_middleware(GZipMiddleware, minimum_size=800)
-    for module in (assets, auth, events, docs, overview):
+    for module in (assets, auth, events, docs, overview, pauses, notices, operations,
+                   incidents, log):
         app.include_router(module.router)
 
 
