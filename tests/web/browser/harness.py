@@ -35,6 +35,20 @@ class Demo:
     data: dict[str, Any]
     passwords: dict[str, str] = field(default_factory=dict)
     key_files: dict[str, dict[str, str]] = field(default_factory=dict)
+    corridor: Corridor | None = None
+    proc: subprocess.Popen[bytes] | None = None
+
+    def stop(self) -> None:
+        """Stop the server (to see how pages behave when it is gone)."""
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def start(self) -> None:
+        """Start the server again on the same port."""
+        assert self.corridor is not None and self.proc is None
+        self.proc = self.corridor.start_server(int(self.url.rsplit(":", 1)[1]))
 
 
 @contextmanager
@@ -45,19 +59,18 @@ def demo_server(tmp: Path) -> Iterator[Demo]:
                           "--no-serve", "--json"], env=corridor.env, text=True,
                          capture_output=True, timeout=300, check=True)
     data = json.loads(out.stdout)
-    demo = Demo(url="", data=data)
+    demo = Demo(url="", data=data, corridor=corridor)
     for member in data["members"]:
         demo.key_files[member["slug"]] = member["key_files"]
         for person in member["people"]:
             demo.passwords[person["username"]] = person["password"]
     port = free_port()
-    proc = corridor.start_server(port)
+    demo.proc = corridor.start_server(port)
     demo.url = f"http://127.0.0.1:{port}"
     try:
         yield demo
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        demo.stop()
 
 
 def new_page(browser: Browser, demo: Demo, username: str | None = None,
