@@ -9,7 +9,7 @@ import time
 
 from rich.table import Table
 
-from bench import audit_speed, log_append, log_proofs
+from bench import audit_speed, deconflict, log_append, log_proofs
 from bench.common import Result, console, parse_quick, verdict
 
 
@@ -23,6 +23,8 @@ def main() -> None:
     for module in (log_append, log_proofs, audit_speed):
         results += module.run(quick)
         console.print()
+    results += deconflict.run(quick)
+    console.print()
     table = Table(title="summary — every row with a target", title_justify="left")
     for name in ("benchmark", "db", "ratio", "target", ""):
         table.add_column(name)

@@ -3,6 +3,7 @@
 from corridor.groups import models as groups_models
 from corridor.incidents import models as incidents_models  # noqa: F401
 from corridor.log import models as log_models
+from corridor.notifications import changes as feature_changes  # noqa: F401
 from corridor.notifications import models as notifications_models  # noqa: F401
 from corridor.operations import models as operations_models  # noqa: F401
 from corridor.pauses import models as pauses_models

@@ -152,6 +152,32 @@ def km_along(line: LineString, point: BaseGeometry) -> float:
     return fraction * length_km(line)
 
 
+def km_along_many(line: LineString, points: Geometries) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """`km_along` for many points at once: one projection of the line, each point's nearest
+    segment from an STRtree over the segments (GEOS's project walks the whole line per point)."""
+    items = np.asarray(points, dtype=object)
+    if not len(items):
+        return np.empty(0)
+    plane = _Plane(line)
+    flat = shapely.get_coordinates(plane.to_plane(line))
+    xy = shapely.get_coordinates(plane.to_plane(items))
+    start, step = flat[:-1], flat[1:] - flat[:-1]
+    lengths = np.hypot(step[:, 0], step[:, 1])
+    total = float(lengths.sum())
+    if total <= 0:
+        return np.zeros(len(xy))
+    tree = shapely.STRtree(shapely.linestrings(np.stack([start, flat[1:]], axis=1)))
+    found, seg = tree.query_nearest(shapely.points(xy))
+    best = np.empty(len(xy), dtype=np.intp)
+    best[found[::-1]] = seg[::-1]  # of equally near segments, the first along the line
+    w = xy - start[best]
+    t = np.clip((w * step[best]).sum(axis=1) / np.where(lengths[best] > 0, lengths[best] ** 2,
+                                                        1.0), 0.0, 1.0)
+    before = np.r_[0.0, np.cumsum(lengths)]
+    along: np.ndarray[Any, np.dtype[np.float64]] = (before[best] + t * lengths[best]) / total
+    return along * length_km(line)
+
+
 def point_at_km(line: LineString, km: float) -> Point:
     """The point `km` kilometres along `line` (clamped to its ends): where to show a km mark."""
     plane = _Plane(line)

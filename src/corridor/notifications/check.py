@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shapely.geometry import LineString, Point
@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from corridor.geo.index import SpatialIndex
-from corridor.geo.metric import buffer_m, km_along, length_km, point_at_km, segments_outside
+from corridor.geo.metric import buffer_m, km_along_many, length_km, point_at_km, segments_outside
 from corridor.notifications.rules import span
 
 DEFAULT_RADIUS_M = 10_000.0
@@ -23,6 +23,9 @@ NEAR_IN_TIME = timedelta(hours=48)
 # A stretch shorter than this at either end still counts as the whole route being outside.
 _END_KM = 0.05
 PAUSE, SITE = "pause", "site"
+# Incidents are indexed by the UTC day they occurred on ("incident:2026-11-29"), so that a check
+# asking for the last 48 hours searches three small layers, not every report ever made.
+INCIDENT = "incident:"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,28 @@ class SiteFacts:
     type: str
     organisation: str
     point: Point
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    id: int
+    type: str
+    organisation: str
+    occurred_at: datetime
+    point: Point
+
+
+def incident_kind(occurred_at: datetime) -> str:
+    """The index layer of a report: the UTC day it occurred on."""
+    return f"{INCIDENT}{occurred_at.date().isoformat()}"
+
+
+def incident_kinds(since: datetime, until: datetime) -> list[str]:
+    """The layers that can hold reports from `since` to `until` (UTC), one per day."""
+    first, last = since.date(), until.date()
+    days = (last - first).days
+    return [f"{INCIDENT}{date.fromordinal(first.toordinal() + d).isoformat()}"
+            for d in range(days + 1)]
 
 
 @dataclass(frozen=True)
@@ -178,11 +203,13 @@ def _summary(covered_by: list[int], relevant: list[PauseFacts]) -> Finding:
 
 def sites_near(route: LineString, index: SpatialIndex, sites: Mapping[int, SiteFacts], *,
                radius_m: float, limit: int = 100) -> list[Finding]:
-    """Notified sites within `radius_m` of the route, nearest first."""
+    """Notified sites within `radius_m` of the route, nearest first (those in `sites` only:
+    the index may hold sites the caller may not see)."""
+    hits = [(h, sites[int(h.id)]) for h in index.near(route, radius_m, kinds=[SITE])
+            if int(h.id) in sites][:limit]
+    kms = km_along_many(route, [site.point for _, site in hits])
     found = []
-    for hit in index.near(route, radius_m, kinds=[SITE], limit=limit):
-        site = sites[int(hit.id)]
-        km = km_along(route, site.point)
+    for (hit, site), km in zip(hits, kms.tolist(), strict=True):
         kind = site.type.replace("_", " ")
         where = ("on the route" if hit.distance_m < 1 else
                  f"{hit.distance_m / 1000:.1f} km from the route")
@@ -191,6 +218,33 @@ def sites_near(route: LineString, index: SpatialIndex, sites: Mapping[int, SiteF
             f"{km:.1f}.", {"site": site.id, "name": site.name, "type": site.type,
                            "organisation": site.organisation, "km_along": round(km, 2),
                            "distance_km": round(hit.distance_m / 1000, 3)}))
+    return found
+
+
+def incidents_within(route: LineString, index: SpatialIndex,
+                     incidents: Mapping[int, IncidentFacts], *, radius_m: float,
+                     since: datetime, until: datetime, limit: int = 100) -> list[Finding]:
+    """Reports from `since` to `until` within `radius_m` of the route, nearest first; each says
+    how far, where along the route, and when; a report is a claim, so is each finding."""
+    hits = []
+    for hit in index.near(route, radius_m, kinds=incident_kinds(since, until)):
+        incident = incidents.get(int(hit.id))
+        if incident is not None and since <= incident.occurred_at <= until:
+            hits.append((hit, incident))
+    hits = hits[:limit]
+    kms = km_along_many(route, [incident.point for _, incident in hits])
+    found = []
+    for (hit, incident), km in zip(hits, kms.tolist(), strict=True):
+        kind = incident.type.replace("_", " ")
+        found.append(Finding(
+            "incident_near_route",
+            f"{incident.organisation} reported {kind} {hit.distance_m / 1000:.1f} km from the "
+            f"route at km {km:.1f}, at {incident.occurred_at.strftime('%d %b %Y %H:%M UTC')} "
+            f"(incident {incident.id}; a report, not a finding).",
+            {"incident": incident.id, "type": incident.type,
+             "reported_by": incident.organisation, "km_along": round(km, 2),
+             "distance_km": round(hit.distance_m / 1000, 3),
+             "occurred_at": incident.occurred_at.isoformat()}))
     return found
 
 
@@ -205,12 +259,20 @@ def incidents_near(trip: Trip, *, radius_m: float, hours: int) -> list[Finding]:
 def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
           sites: Mapping[int, SiteFacts], radius_m: float = DEFAULT_RADIUS_M,
           incident_hours: int = DEFAULT_INCIDENT_HOURS,
-          incidents: Sequence[Finding] | None = None) -> Result:
-    """Every finding about one movement against the pauses and sites in `index`, and the
-    incident findings given (nearest first), or else those of the hook."""
+          incidents: Sequence[Finding] | None = None,
+          incident_facts: Mapping[int, IncidentFacts] | None = None,
+          now: datetime | None = None) -> Result:
+    """Every finding about one movement against the pauses and sites in `index`; incidents are
+    the findings given, else the reports in `index` and `incident_facts` of the `incident_hours`
+    before `now` (which must then be given), else those of the hook."""
     relevant = _relevant(trip, index, pauses)
     per_pause = {p.id: coverage(trip, p) for p in relevant}
     covered_by = [i for i, found in per_pause.items() if found[0].code == "covered"]
+    if incidents is None and incident_facts is not None:
+        if now is None:
+            raise ValueError("incident findings from the index need the time of the check")
+        incidents = incidents_within(trip.route, index, incident_facts, radius_m=radius_m,
+                                     since=now - timedelta(hours=incident_hours), until=now)
     return Result(
         covered_by=covered_by,
         summary=_summary(covered_by, relevant),

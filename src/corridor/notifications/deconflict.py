@@ -1,88 +1,81 @@
-"""Loading what a movement's check needs (pauses near its route and time, sites the caller may
-see near its route) and running the pure check on it. Nothing is cached: every request answers
-from the current pauses, sites and movement, so a change anywhere shows at the next check."""
+"""Running the pure check of one movement on its group's spatial index (`features.py`): the
+index is brought up to the group's latest change first, so a site, incident or pause changed by
+any process shows at the next check, and only what the caller may see is considered."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 
-from shapely.geometry import LineString, Point, shape
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from corridor import clock
-from corridor.geo.metric import degrees_for
 from corridor.groups.principal import Principal
-from corridor.notifications import check
-from corridor.notifications.check import NEAR_IN_TIME, PauseFacts, SiteFacts, Trip
+from corridor.notifications import check, features
+from corridor.notifications.check import PauseFacts, SiteFacts, Trip
 from corridor.notifications.content import route_of
-from corridor.notifications.models import Movement, Site
-from corridor.notifications.service import visible
-from corridor.pauses import service as pauses
+from corridor.notifications.models import Movement
 from corridor.pauses.lifecycle import State, shown
-from corridor.pauses.models import Pause
-from corridor.policy import Action, allowed
-
-# The widest corridor half-width a pause may have (pauses/schemas.py): pauses further away
-# cannot reach the route.
-PAUSE_REACH_M = 50_000.0
+from corridor.policy import Action, Target, allowed
 
 
-def _pause_facts(db: Session, pause: Pause) -> PauseFacts:
-    content = json.loads(pauses.current_version(db, pause).content)
-    area = shape(content["area"]) if content["area"] else None
-    corridor = content["corridor"]
-    route = shape(corridor["route"]) if corridor else None
-    assert route is None or isinstance(route, LineString)
-    zone, kind = check.pause_zone(area, route, corridor["half_width_m"] if corridor else 0)
-    return PauseFacts(
-        id=pause.id, title=content["title"],
-        status=shown(State(pause.state), start=pause.window_start, end=pause.window_end,
-                     now=clock.now()),
-        agreed=pause.state == State.AGREED, start=pause.window_start, end=pause.window_end,
-        zone=zone, shape=kind)
+class _VisibleSites(Mapping[int, SiteFacts]):
+    """The group's sites as one caller may see them: need to know, a humanitarian
+    organisation's check never reveals another's sites."""
+
+    def __init__(self, group: features.GroupFeatures, principal: Principal) -> None:
+        self._sites, self._principal = group.sites, principal
+
+    def _visible(self, site: features.CachedSite) -> bool:
+        return allowed(self._principal.actor, Action.NOTIFICATION_READ, Target(
+            group_id=self._principal.group.id, organisation_id=site.organisation_id,
+            owner_kind=site.owner_kind))
+
+    def __getitem__(self, key: int) -> SiteFacts:
+        site = self._sites[key]
+        if not self._visible(site):
+            raise KeyError(key)
+        return site.facts
+
+    def __contains__(self, key: object) -> bool:
+        site = self._sites.get(key) if isinstance(key, int) else None
+        return site is not None and self._visible(site)
+
+    def __iter__(self) -> Iterator[int]:
+        return (k for k, s in self._sites.items() if self._visible(s))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
-def _pauses(db: Session, principal: Principal, movement: Movement, route: LineString
+def _pauses(group: features.GroupFeatures, principal: Principal, trip: Trip
             ) -> dict[int, PauseFacts]:
-    pad = degrees_for(route, PAUSE_REACH_M)
-    west, south, east, north = route.bounds
-    near = and_(
-        Pause.state == State.AGREED.value,
-        Pause.max_lon >= west - pad, Pause.min_lon <= east + pad,
-        Pause.max_lat >= south - pad, Pause.min_lat <= north + pad,
-        Pause.window_end >= movement.departure - NEAR_IN_TIME,
-        Pause.window_start <= movement.arrival + NEAR_IN_TIME,
-    )
-    wanted = near if movement.pause_id is None else or_(near, Pause.id == movement.pause_id)
-    rows = db.scalars(select(Pause).where(Pause.group_id == principal.group.id, wanted))
-    return {p.id: _pause_facts(db, p) for p in rows
-            if allowed(principal.actor, Action.PAUSE_READ, pauses.target(p))}
-
-
-def _sites(db: Session, principal: Principal, route: LineString, radius_m: float
-           ) -> dict[int, SiteFacts]:
-    pad = degrees_for(route, radius_m)
-    west, south, east, north = route.bounds
-    rows = db.scalars(select(Site).options(joinedload(Site.organisation)).where(
-        Site.group_id == principal.group.id, Site.lon >= west - pad, Site.lon <= east + pad,
-        Site.lat >= south - pad, Site.lat <= north + pad))
-    # Need to know: a humanitarian organisation's check never reveals another's sites.
-    return {s.id: SiteFacts(s.id, s.name, s.site_type, s.organisation.slug, Point(s.lon, s.lat))
-            for s in visible(principal, list(rows))}
+    """The pauses the route touches, and the linked one, that the caller may see."""
+    ids = {int(h.id) for h in group.index.intersecting(trip.route, kinds=[check.PAUSE])}
+    if trip.pause_id is not None:
+        ids.add(trip.pause_id)
+    now, found = clock.now(), {}
+    for id_ in ids:
+        p = group.pauses.get(id_)
+        if p is None or not allowed(principal.actor, Action.PAUSE_READ, Target(
+                group_id=principal.group.id, organisation_id=p.organisation_id,
+                is_draft=p.state == State.DRAFT)):
+            continue
+        found[id_] = PauseFacts(
+            id=p.id, title=p.title, status=shown(State(p.state), start=p.start, end=p.end,
+                                                 now=now),
+            agreed=p.state == State.AGREED, start=p.start, end=p.end, zone=p.zone,
+            shape=p.shape)
+    return found
 
 
 def run(db: Session, *, principal: Principal, movement: Movement, radius_m: float,
         incident_hours: int) -> check.Result:
     """The check of one movement the caller may see, as of now."""
+    group = features.of_group(db, group_id=principal.group.id)
     route = route_of(json.loads(movement.content))
     trip = Trip(route, movement.departure, movement.arrival, movement.pause_id)
-    pause_facts = _pauses(db, principal, movement, route)
-    site_facts = _sites(db, principal, route, radius_m)
-    index = check.index_of(pause_facts.values(), site_facts.values())
-    from corridor.incidents.nearby import near_route  # incidents builds on notifications
-
-    incidents = near_route(db, group_id=principal.group.id, route=route, radius_m=radius_m,
-                           hours=incident_hours)
-    return check.check(trip, index=index, pauses=pause_facts, sites=site_facts,
-                       radius_m=radius_m, incident_hours=incident_hours, incidents=incidents)
+    return check.check(trip, index=group.index, pauses=_pauses(group, principal, trip),
+                       sites=_VisibleSites(group, principal), radius_m=radius_m,
+                       incident_hours=incident_hours, incident_facts=group.incidents,
+                       now=clock.now())

@@ -106,3 +106,26 @@ class Acknowledgement(Base):
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()
+
+
+class GroupPlace(Base):
+    """A place a contact group added to the gazetteer (a village, a plant, a checkpoint)."""
+
+    __tablename__ = "group_places"
+    # One spelling per group: the lookup key ignores case, diacritics and punctuation.
+    __table_args__ = (UniqueConstraint("group_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    log_pending_id: Mapped[int] = mapped_column(BigInteger)
+
+
+# Whatever writes a site, incident or pause also records it in the group's change feed.
+from corridor.notifications import changes as _changes  # noqa: E402, F401

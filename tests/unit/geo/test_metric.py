@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon
@@ -170,3 +172,14 @@ def test_a_route_entirely_outside_an_area_is_one_stretch_from_start_to_end() -> 
     ((start, end),) = segments_outside(line, far_away)
     assert start == 0
     assert end == pytest.approx(length_km(line))
+
+
+def test_km_along_many_agrees_with_km_along_point_by_point() -> None:
+    from corridor.geo.metric import km_along_many
+
+    line = LineString([MARIUPOL, BERDIANSK, ZAPORIZHZHIA])
+    rng = random.Random(7)
+    points = [Point(rng.uniform(35.0, 37.8), rng.uniform(46.6, 48.0)) for _ in range(50)]
+    many = km_along_many(line, points)
+    assert many.tolist() == pytest.approx([km_along(line, p) for p in points], abs=0.01)
+    assert km_along_many(line, []).shape == (0,)

@@ -1,7 +1,7 @@
 """web sessions
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-29 08:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import corridor.db
 
 revision: str = "0006"
-down_revision: str | None = "0004"  # rechained after 0005 (places) lands
+down_revision: str | None = "0005"  # rechained after 0005 (places) lands
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
