@@ -27,13 +27,22 @@ async def _csrf_refused(request: Request, _exc: Exception) -> Response:
 
 def mount(app: FastAPI) -> None:
     """Add the pages to the application (after the API, so the API's paths win)."""
-    from corridor.web import incidents, log, notices, operations, overview, pauses
+    from corridor.web import (
+        incidents,
+        log,
+        notices,
+        operations,
+        overview,
+        pauses,
+        pauses_forms,
+        pauses_sign,
+    )
 
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     for module in (assets, auth, events, docs, overview, pauses, notices, operations,
-                   incidents, log):
+                   incidents, log, pauses_forms, pauses_sign):
         app.include_router(module.router)
 
 
