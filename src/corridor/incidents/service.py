@@ -80,6 +80,32 @@ def _public_links(found: list[Link]) -> dict[str, Any]:
 
 def report(db: Session, *, principal: Principal, body: IncidentIn) -> Incident:
     """Record a report as its organisation's claim, link it, and open a follow-up if linked."""
+    incident = _record_report(db, principal, body)
+    _commit(db, principal)
+    return incident
+
+
+def report_with_evidence(db: Session, *, principal: Principal, body: IncidentIn,
+                         files_sent: list[tuple[bytes, str | None]], data_dir: Path,
+                         max_bytes: int) -> Incident:
+    """A report and its evidence files in one transaction (the web's report form): every file
+    is checked before anything is written, and the report, its links, follow-up and evidence
+    commit together, so a refused file leaves no report behind."""
+    require(principal.actor, Action.INCIDENT_REPORT,
+            Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+    checked = [(data, *files.checked(data, media_type, max_bytes=max_bytes))
+               for data, media_type in files_sent]
+    digests = [digest for _, digest, _ in checked]
+    if len(set(digests)) != len(digests):
+        raise Conflict("the same file was attached twice", field="evidence")
+    incident = _record_report(db, principal, body)
+    for data, digest, kind in checked:
+        _attach(db, principal, incident, data, digest, kind, data_dir)
+    _commit(db, principal)
+    return incident
+
+
+def _record_report(db: Session, principal: Principal, body: IncidentIn) -> Incident:
     require(principal.actor, Action.INCIDENT_REPORT,
             Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
     now = clock.now()
@@ -115,7 +141,6 @@ def report(db: Session, *, principal: Principal, body: IncidentIn) -> Incident:
                              "content": content, "links": _public_links(found),
                              "followup": {"parties": concerned} if found else None})
     incident.log_pending_id = pending.id
-    _commit(db, principal)
     return incident
 
 
@@ -132,6 +157,13 @@ def add_evidence(db: Session, *, principal: Principal, incident: Incident, data:
                                         Evidence.sha256 == digest)) is not None:
         raise Conflict(f"this file ({digest}) is already evidence of incident {incident.id}",
                        field="evidence")
+    item = _attach(db, principal, incident, data, digest, kind, data_dir)
+    _commit(db, principal)
+    return item
+
+
+def _attach(db: Session, principal: Principal, incident: Incident, data: bytes, digest: str,
+            kind: str, data_dir: Path) -> Evidence:
     files.store(data_dir, digest, data)  # before the commit: the log never names a missing file
     pending = log.append(db, group_id=incident.group_id, group_slug=principal.group.slug,
                          actor=principal.log_actor(), type="incident.evidence_added", payload={
@@ -141,7 +173,6 @@ def add_evidence(db: Session, *, principal: Principal, incident: Incident, data:
                     added_by_id=principal.person.id, added_at=clock.now(),
                     log_pending_id=pending.id)
     db.add(item)
-    _commit(db, principal)
     return item
 
 
