@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from corridor.incidents.api import router as incidents_router
     from corridor.log.api import router as log_router
     from corridor.notifications.api import router as notifications_router
+    from corridor.notifications.places_api import router as places_router
     from corridor.operations.api import router as operations_router
     from corridor.pauses.api import router as pauses_router
 
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(log_router, prefix=API)
     app.include_router(pauses_router, prefix=API)
     app.include_router(notifications_router, prefix=API)
+    app.include_router(places_router, prefix=API)
     app.include_router(incidents_router, prefix=API)
     app.include_router(alerts_router, prefix=API)
     app.include_router(operations_router, prefix=API)

@@ -22,6 +22,7 @@ def _register() -> None:
     from corridor.incidents.cli import register as register_incidents
     from corridor.log.cli import register as register_log
     from corridor.notifications.cli import register as register_notifications
+    from corridor.notifications.places_cli import register as register_places
     from corridor.operations.cli import register as register_operations
     from corridor.pauses.cli import register as register_pauses
     from corridor.server_cli import register as register_server
@@ -31,6 +32,7 @@ def _register() -> None:
     register_log(app)
     register_pauses(app)
     register_notifications(app)
+    register_places(app)
     register_incidents(app)
     register_operations(app)
     register_demo(app)

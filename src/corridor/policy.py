@@ -43,6 +43,10 @@ class Action(StrEnum):
     NOTIFICATION_READ = "notification.read"
     NOTIFICATION_CREATE = "notification.create"
     NOTIFICATION_ACKNOWLEDGE = "notification.acknowledge"
+    NOTIFICATION_AMEND = "notification.amend"
+    NOTIFICATION_WITHDRAW = "notification.withdraw"
+    PLACE_READ = "place.read"
+    PLACE_ADD = "place.add"
     OPERATION_READ = "operation.read"
     OPERATION_COUNT = "operation.count"
     INCIDENT_READ = "incident.read"
@@ -79,6 +83,15 @@ RULES: dict[Action, Rule] = {
     Action.NOTIFICATION_READ: Rule(NOT_OBSERVER, "viewer"),
     Action.NOTIFICATION_CREATE: Rule(NOTIFYING, "operator", own_org_only=True),
     Action.NOTIFICATION_ACKNOWLEDGE: Rule(frozenset({"party"}), "operator"),
+    # Only the notifier changes or withdraws its own notice: parties acknowledged what it sent.
+    Action.NOTIFICATION_AMEND: Rule(NOTIFYING, "operator", own_org_only=True),
+    Action.NOTIFICATION_WITHDRAW: Rule(NOTIFYING, "operator", own_org_only=True),
+    # Place names are shared reference data: pause corridors run through named waypoints
+    # (proposed by conveners, parties, intermediaries), movements are routed by name and
+    # incidents reported at places, so every member that writes these may add a place; an
+    # observer only reads. Operator, like notifying and reporting.
+    Action.PLACE_READ: Rule(ALL_KINDS, "viewer"),
+    Action.PLACE_ADD: Rule(NOT_OBSERVER, "operator"),
     Action.OPERATION_READ: Rule(ALL_KINDS, "viewer"),
     Action.OPERATION_COUNT: Rule(frozenset({"intermediary", "humanitarian"}), "operator"),
     Action.INCIDENT_READ: Rule(ALL_KINDS, "viewer"),

@@ -35,6 +35,12 @@ SPEC: dict[str, tuple[str, str, bool]] = {
     "notification.read": ("convener party intermediary humanitarian", "viewer", False),
     "notification.create": ("convener intermediary humanitarian", "operator", True),
     "notification.acknowledge": ("party", "operator", False),
+    # The notifying organisation alone changes or withdraws its notice.
+    "notification.amend": ("convener intermediary humanitarian", "operator", True),
+    "notification.withdraw": ("convener intermediary humanitarian", "operator", True),
+    # Every member that names places in pauses, movements or incidents may add one.
+    "place.read": ("convener party intermediary humanitarian observer", "viewer", False),
+    "place.add": ("convener party intermediary humanitarian", "operator", False),
     "operation.read": ("convener party intermediary humanitarian observer", "viewer", False),
     "operation.count": ("intermediary humanitarian", "operator", False),
     "incident.read": ("convener party intermediary humanitarian observer", "viewer", False),

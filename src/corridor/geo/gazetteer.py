@@ -170,6 +170,26 @@ class Gazetteer:
             names.setdefault(f"{place.name} ({place.country})" if place.country else place.name)
         return list(names)[:n]
 
+    def search(self, text: str, *, limit: int = 20) -> list[Place]:
+        """Places whose names start like `text` (any spelling), the group's first, then the
+        registry's by population; when none start so, those spelt closest to it."""
+        key = normalise(text)
+        if not key:
+            return []
+        found: dict[int, Place] = {}
+        for names in (self._group, self._registry):
+            hits = {i for k, ids in names.by_key.items() if k.startswith(key) for i in ids}
+            # Registry places are stored largest first, so index order is population order.
+            for i in sorted(hits)[:limit]:
+                found.setdefault(id(names.places[i]), names.places[i])
+        if not found:
+            for close in difflib.get_close_matches(
+                    key, [*self._group.by_key, *self._registry.by_key], n=limit, cutoff=0.7):
+                for place in self._group.matches(close, None) + self._registry.matches(close,
+                                                                                         None):
+                    found.setdefault(id(place), place)
+        return list(found.values())[:limit]
+
     def lookup(self, name: str, country: str | None = None, *, field: str = "place") -> Place:
         """The place most likely meant by `name`, or InvalidInput suggesting close spellings."""
         if not isinstance(name, str) or not normalise(name):

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from corridor import clock
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
 from corridor.errors import InvalidInput
-from corridor.notifications import deconflict, geojson, hxl, schemas, views
+from corridor.notifications import amend, deconflict, geojson, hxl, schemas, views
 from corridor.notifications import service as notifications
 from corridor.notifications.check import DEFAULT_INCIDENT_HOURS, DEFAULT_RADIUS_M, Finding
 
@@ -88,6 +88,26 @@ def acknowledge_site(site_id: int, body: schemas.AcknowledgementIn, group: Curre
     return views.site_out(db, site, principal)
 
 
+@router.post("/sites/{site_id}/amend", response_model=schemas.SiteOut)
+def amend_site(site_id: int, body: schemas.SiteAmendIn, group: CurrentGroup,
+               principal: CurrentPrincipal, db: SessionDep) -> schemas.SiteOut:
+    """A new version of your organisation's site, naming the version amended (stale: 409);
+    every party's receipt is pending again."""
+    site = notifications.get_site(db, principal=principal, site_id=site_id)
+    return views.site_out(db, amend.amend_site(db, principal=principal, site=site, body=body),
+                          principal)
+
+
+@router.post("/sites/{site_id}/withdraw", response_model=schemas.SiteOut)
+def withdraw_site(site_id: int, body: schemas.WithdrawIn, group: CurrentGroup,
+                  principal: CurrentPrincipal, db: SessionDep) -> schemas.SiteOut:
+    """Withdraw your organisation's site: no longer listed, checked or acknowledged."""
+    site = notifications.get_site(db, principal=principal, site_id=site_id)
+    amend.withdraw(db, principal=principal, subject=site, version=body.version,
+                   reason=body.reason)
+    return views.site_out(db, site, principal)
+
+
 @router.post("/movements", response_model=schemas.MovementOut, status_code=201)
 def notify_movement(body: schemas.MovementIn, group: CurrentGroup, principal: CurrentPrincipal,
                     db: SessionDep, settings: SettingsDep) -> schemas.MovementOut:
@@ -146,6 +166,28 @@ def acknowledge_movement(movement_id: int, body: schemas.AcknowledgementIn, grou
     """Your party's receipt of a movement (receipt, not a guarantee)."""
     movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
     notifications.acknowledge(db, principal=principal, subject=movement, party=body.party)
+    return views.movement_out(db, movement, principal)
+
+
+@router.post("/movements/{movement_id}/amend", response_model=schemas.MovementOut)
+def amend_movement(movement_id: int, body: schemas.MovementAmendIn, group: CurrentGroup,
+                   principal: CurrentPrincipal, db: SessionDep,
+                   settings: SettingsDep) -> schemas.MovementOut:
+    """A new version of your organisation's movement, naming the version amended (stale: 409);
+    every party's receipt is pending again."""
+    movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
+    movement = amend.amend_movement(db, principal=principal, movement=movement, body=body,
+                                    max_vertices=settings.max_vertices)
+    return views.movement_out(db, movement, principal)
+
+
+@router.post("/movements/{movement_id}/withdraw", response_model=schemas.MovementOut)
+def withdraw_movement(movement_id: int, body: schemas.WithdrawIn, group: CurrentGroup,
+                      principal: CurrentPrincipal, db: SessionDep) -> schemas.MovementOut:
+    """Withdraw your organisation's movement: no longer listed, checked or acknowledged."""
+    movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
+    amend.withdraw(db, principal=principal, subject=movement, version=body.version,
+                   reason=body.reason)
     return views.movement_out(db, movement, principal)
 
 

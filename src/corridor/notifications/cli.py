@@ -96,6 +96,52 @@ def confirm_site(site_id: int, server: ServerOption, token: TokenOption, group: 
                                                f"{site['confirmed_at']}")
 
 
+VersionOption = Annotated[int, typer.Option(
+    "--version", help="The version you read (see `list --json`); a stale one is refused")]
+ReasonOption = Annotated[str, typer.Option(help="Why, for the parties")]
+
+
+@sites_app.command("amend")
+def amend_site(
+    site_id: int, version: VersionOption, server: ServerOption, token: TokenOption,
+    group: GroupOption,
+    name: Annotated[str | None, typer.Option(help="New name")] = None,
+    type: Annotated[str | None, typer.Option(help="New type")] = None,
+    lon: Annotated[float | None, typer.Option(help="New longitude")] = None,
+    lat: Annotated[float | None, typer.Option(help="New latitude")] = None,
+    place: Annotated[str | None, typer.Option(help="New point, by place name")] = None,
+    people: Annotated[int | None, typer.Option(help="People usually present")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Amend your organisation's site: what you leave out stays as it is."""
+    client = Client(server, token)
+    path = f"{_base(group, 'sites')}/{site_id}"
+    site = client.get(path)
+    body: dict[str, Any] = {"version": version, "name": name or site["name"],
+                            "type": type or site["type"],
+                            "people_present": site["people_present"] if people is None
+                            else people}
+    if place is not None:
+        body["place"] = place
+    else:
+        body.update(lon=site["lon"] if lon is None else lon, lat=site["lat"] if lat is None
+                    else lat)
+    site = client.post(f"{path}/amend", body)
+    emit_json(site) if json else console.print(
+        f"site {site_id} amended, now version {site['version']}; awaiting {_receipts(site)}")
+
+
+@sites_app.command("withdraw")
+def withdraw_site(site_id: int, version: VersionOption, server: ServerOption,
+                  token: TokenOption, group: GroupOption, reason: ReasonOption = "",
+                  json: JsonOption = False) -> None:
+    """Withdraw your organisation's site (no longer active; its record stays)."""
+    site = Client(server, token).post(f"{_base(group, 'sites')}/{site_id}/withdraw",
+                                      {"version": version, "reason": reason})
+    emit_json(site) if json else console.print(
+        f"site {site_id} withdrawn {site['withdrawn_at']}")
+
+
 def _read_json(path: Path) -> Any:
     try:
         return jsonlib.loads(path.read_text())
@@ -146,6 +192,31 @@ def ack_movement(movement_id: int, server: ServerOption, token: TokenOption, gro
     movement = Client(server, token).post(
         f"{_base(group, 'movements')}/{movement_id}/acknowledgements", {"party": party})
     emit_json(movement) if json else console.print(_movement_line(movement))
+
+
+@movements_app.command("amend")
+def amend_movement(movement_id: int, file: Path, version: VersionOption, server: ServerOption,
+                   token: TokenOption, group: GroupOption, json: JsonOption = False) -> None:
+    """Amend your organisation's movement from a JSON file of the whole notice, as `notify`."""
+    body = _read_json(file)
+    if not isinstance(body, dict):
+        raise InvalidInput(f"{file} must hold a JSON object", field="file")
+    movement = Client(server, token).post(
+        f"{_base(group, 'movements')}/{movement_id}/amend", {**body, "version": version})
+    emit_json(movement) if json else console.print(
+        f"version {movement['version']} of " + _movement_line(movement))
+
+
+@movements_app.command("withdraw")
+def withdraw_movement(movement_id: int, version: VersionOption, server: ServerOption,
+                      token: TokenOption, group: GroupOption, reason: ReasonOption = "",
+                      json: JsonOption = False) -> None:
+    """Withdraw your organisation's movement (no longer active or checked; its record stays)."""
+    movement = Client(server, token).post(
+        f"{_base(group, 'movements')}/{movement_id}/withdraw",
+        {"version": version, "reason": reason})
+    emit_json(movement) if json else console.print(
+        f"movement {movement_id} withdrawn {movement['withdrawn_at']}")
 
 
 @movements_app.command("check")

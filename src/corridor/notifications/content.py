@@ -45,10 +45,29 @@ def _name(value: str, field: str) -> str:
 
 
 def site_content(body: SiteIn, *, organisation: str) -> dict[str, Any]:
-    """A site as stored and hashed."""
+    """A site as stored and hashed (its point given as lon/lat: see `site_at_place`)."""
+    if body.lon is None or body.lat is None:
+        raise InvalidInput("give the site's lon and lat, or a place name", field="lon")
     point = to_geojson(Point(body.lon, body.lat))
-    return {"organisation": organisation, "name": _name(body.name, "name"), "type": body.type,
-            "location": point, "people_present": body.people_present}
+    content = {"organisation": organisation, "name": _name(body.name, "name"), "type": body.type,
+               "location": point, "people_present": body.people_present}
+    if body.place is not None:
+        content["place"] = body.place.strip()
+    return content
+
+
+def site_at_place(body: SiteIn, places: Callable[[], Gazetteer]) -> SiteIn:
+    """The site with its point: as given, or looked up from its place name."""
+    if body.place is None:
+        if body.lon is None or body.lat is None:
+            raise InvalidInput("give the site's point as lon and lat, or as a place name (place)",
+                               field="lon" if body.lon is None else "lat")
+        return body
+    if body.lon is not None or body.lat is not None:
+        raise InvalidInput("give the site's point as lon and lat or as a place name, not both",
+                           field="place")
+    found = places().lookup(_name(body.place, "place"), field="place")
+    return body.model_copy(update={"lon": found.lon, "lat": found.lat})
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,15 @@ def _pauses(group: features.GroupFeatures, principal: Principal, trip: Trip
 
 def run(db: Session, *, principal: Principal, movement: Movement, radius_m: float,
         incident_hours: int) -> check.Result:
-    """The check of one movement the caller may see, as of now."""
+    """The check of one movement the caller may see, as of now (a withdrawn one is not
+    checked, and the answer says so)."""
+    if movement.withdrawn_at is not None:
+        when = movement.withdrawn_at.isoformat()
+        summary = check.Finding("withdrawn", f"Movement {movement.id} was withdrawn by its "
+                                f"notifier ({when}); it is not checked and needs no cover.",
+                                {"movement": movement.id, "withdrawn_at": when,
+                                 "version": movement.version})
+        return check.Result(covered_by=[], summary=summary, pauses=[], sites=[], incidents=[])
     group = features.of_group(db, group_id=principal.group.id)
     route = route_of(json.loads(movement.content))
     trip = Trip(route, movement.departure, movement.arrival, movement.pause_id)

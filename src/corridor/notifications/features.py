@@ -100,7 +100,9 @@ class GroupFeatures:
 
 
 def _sites(db: Session, group_id: int, ids: list[int] | None) -> list[Site]:
-    query = select(Site).options(joinedload(Site.organisation)).where(Site.group_id == group_id)
+    # A withdrawn site is read as gone: the change feed's next read drops it from the index.
+    query = (select(Site).options(joinedload(Site.organisation))
+             .where(Site.group_id == group_id, Site.withdrawn_at.is_(None)))
     return list(db.scalars(query if ids is None else query.where(Site.id.in_(ids))))
 
 

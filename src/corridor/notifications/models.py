@@ -46,6 +46,9 @@ class Site(Base):
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     log_pending_id: Mapped[int] = mapped_column(BigInteger)
+    # The current version (an amendment adds one) and, once withdrawn, when: see amend.py.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[Person] = relationship()
@@ -76,6 +79,8 @@ class Movement(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
     log_pending_id: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[Person] = relationship()
@@ -85,10 +90,11 @@ class Acknowledgement(Base):
     """One party's receipt of one site or movement (receipt, not a guarantee)."""
 
     __tablename__ = "acknowledgements"
-    # One receipt per party and notification: a second one, even racing, is refused.
+    # One receipt per party and version of a notice: a second one, even racing, is refused;
+    # receipts of earlier versions stay as history.
     __table_args__ = (
-        UniqueConstraint("site_id", "organisation_id"),
-        UniqueConstraint("movement_id", "organisation_id"),
+        UniqueConstraint("site_id", "organisation_id", "version"),
+        UniqueConstraint("movement_id", "organisation_id", "version"),
         CheckConstraint("(site_id IS NULL) <> (movement_id IS NULL)", name="one_subject"),
     )
 
@@ -103,9 +109,36 @@ class Acknowledgement(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     log_pending_id: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()
+
+
+class NoticeVersion(Base):
+    """A superseded version of a site or movement, kept when it is amended: what a party
+    acknowledged earlier can still be read and its hash checked."""
+
+    __tablename__ = "notice_versions"
+    # Keyed by (notice, number): two amendments of the same version conflict, one is refused.
+    __table_args__ = (
+        UniqueConstraint("site_id", "number"),
+        UniqueConstraint("movement_id", "number"),
+        CheckConstraint("(site_id IS NULL) <> (movement_id IS NULL)", name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), nullable=True, index=True)
+    movement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("movements.id"), nullable=True, index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    log_pending_id: Mapped[int] = mapped_column(BigInteger)
+    superseded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class GroupPlace(Base):
@@ -122,6 +155,8 @@ class GroupPlace(Base):
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    kind: Mapped[str | None] = mapped_column(String(40), nullable=True)  # "checkpoint", "plant"
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     log_pending_id: Mapped[int] = mapped_column(BigInteger)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Phase = Literal["planned", "under_way", "arrived"]
+NoticeStatus = Literal["active", "withdrawn"]
 SiteType = Literal["hospital", "shelter", "warehouse", "office", "distribution_point", "other"]
 
 
@@ -16,8 +17,12 @@ class SiteIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     type: SiteType
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    # Give the point as lon/lat, or as `place`: a name looked up in the registry and in the
+    # group's own places (exactly one of the two).
+    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
+    place: str | None = Field(default=None, max_length=200,
+                              description="A place name, instead of lon and lat")
     people_present: int | None = Field(
         default=None, ge=0, le=1_000_000, description="People usually present (a count, no names)")
 
@@ -57,6 +62,7 @@ class AcknowledgementIn(BaseModel):
 
 class AcknowledgementOut(BaseModel):
     party: str
+    version: int = Field(default=1, description="The version of the notice this receipt is for")
     status: Literal["pending", "acknowledged", "overdue"]
     due: datetime
     acknowledged_at: datetime | None = None
@@ -82,6 +88,11 @@ class SiteOut(BaseModel):
     log_index: int | None
     acknowledgements: list[AcknowledgementOut] = Field(
         description="Every party's receipt for the notifier and the convener; your own otherwise")
+    version: int = 1
+    status: NoticeStatus = "active"
+    withdrawn_at: datetime | None = None
+    earlier_acknowledgements: list[AcknowledgementOut] = Field(
+        default_factory=list, description="Receipts of versions since amended (history)")
 
 
 class VehiclesOut(BaseModel):
@@ -114,6 +125,11 @@ class MovementOut(BaseModel):
     content_hash: str = Field(description="SHA-256 of the RFC 8785 canonical JSON of content")
     log_index: int | None
     acknowledgements: list[AcknowledgementOut]
+    version: int = 1
+    status: NoticeStatus = "active"
+    withdrawn_at: datetime | None = None
+    earlier_acknowledgements: list[AcknowledgementOut] = Field(
+        default_factory=list, description="Receipts of versions since amended (history)")
 
 
 class FindingOut(BaseModel):
@@ -133,3 +149,48 @@ class CheckOut(BaseModel):
     incidents: list[FindingOut]
     radius_km: float
     incident_hours: int
+
+
+class SiteAmendIn(SiteIn):
+    """The whole site as it should now read, and the version it amends (optimistic)."""
+
+    version: int = Field(ge=1, description="The version you read and amend; a stale one is 409")
+
+
+class MovementAmendIn(MovementIn):
+    """The whole movement as it should now read, and the version it amends (optimistic)."""
+
+    version: int = Field(ge=1, description="The version you read and amend; a stale one is 409")
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="The version you read and withdraw")
+    reason: str = Field(default="", max_length=500, description="Why, for the parties")
+
+
+class PlaceIn(BaseModel):
+    """A place the group knows and the registry does not (a village, a plant, a checkpoint)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=200)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    country: str | None = Field(default=None, pattern="^[A-Za-z]{2}$", description="ISO 3166-1")
+    kind: str | None = Field(default=None, max_length=40, description="e.g. checkpoint, plant")
+    note: str = Field(default="", max_length=500)
+
+
+class PlaceOut(BaseModel):
+    name: str
+    lon: float
+    lat: float
+    country: str | None
+    source: Literal["group", "geonames"]
+    id: int | None = Field(default=None, description="The group's place; none for the registry's")
+    kind: str | None = None
+    note: str = ""
+    population: int | None = None
+    log_index: int | None = None

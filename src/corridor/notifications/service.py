@@ -13,11 +13,17 @@ from sqlalchemy.orm import Session, joinedload
 
 from corridor import clock
 from corridor.errors import Conflict, Forbidden, InvalidInput, NotFound
+from corridor.geo.gazetteer import Gazetteer
 from corridor.groups.principal import Principal
 from corridor.log import service as log
 from corridor.log.canonical import canonicalize
 from corridor.notifications import rules
-from corridor.notifications.content import content_hash, movement_content, site_content
+from corridor.notifications.content import (
+    content_hash,
+    movement_content,
+    site_at_place,
+    site_content,
+)
 from corridor.notifications.models import Acknowledgement, Movement, Site
 from corridor.notifications.schemas import MovementIn, SiteIn
 from corridor.pauses import service as pauses
@@ -62,10 +68,11 @@ def visible(principal: Principal, subjects: list[Any]) -> list[Any]:
 
 def list_sites(db: Session, *, principal: Principal,
                bbox: tuple[float, float, float, float] | None = None) -> list[Site]:
-    """The group's sites visible to the caller, optionally within a bounding box."""
+    """The group's active sites visible to the caller, optionally within a bounding box."""
     require(principal.actor, Action.NOTIFICATION_READ, Target(group_id=principal.group.id))
     query = (select(Site).options(joinedload(Site.organisation))
-             .where(Site.group_id == principal.group.id).order_by(Site.id))
+             .where(Site.group_id == principal.group.id, Site.withdrawn_at.is_(None))
+             .order_by(Site.id))
     if bbox is not None:
         west, south, east, north = bbox
         query = query.where(Site.lon >= west, Site.lon <= east, Site.lat >= south,
@@ -74,10 +81,10 @@ def list_sites(db: Session, *, principal: Principal,
 
 
 def list_movements(db: Session, *, principal: Principal) -> list[Movement]:
-    """The group's movements visible to the caller, by planned departure."""
+    """The group's active movements visible to the caller, by planned departure."""
     require(principal.actor, Action.NOTIFICATION_READ, Target(group_id=principal.group.id))
     query = (select(Movement).options(joinedload(Movement.organisation))
-             .where(Movement.group_id == principal.group.id)
+             .where(Movement.group_id == principal.group.id, Movement.withdrawn_at.is_(None))
              .order_by(Movement.departure, Movement.id))
     return visible(principal, list(db.scalars(query)))
 
@@ -103,9 +110,17 @@ def _log(db: Session, principal: Principal, kind: str, payload: dict[str, Any]) 
     return pending.id
 
 
+def _places(db: Session, principal: Principal) -> Gazetteer:
+    # Imported here: places.py imports this package's content, and names resolve only on demand.
+    from corridor.notifications import places
+
+    return places.gazetteer(db, group_id=principal.group.id)
+
+
 def notify_site(db: Session, *, principal: Principal, body: SiteIn) -> Site:
     """Notify the parties of a site of your organisation."""
     _may_notify(principal)
+    body = site_at_place(body, lambda: _places(db, principal))
     content = site_content(body, organisation=principal.organisation.slug)
     digest, now = content_hash(content), clock.now()
     lon, lat = content["location"]["coordinates"]
@@ -144,7 +159,8 @@ def notify_movement(db: Session, *, principal: Principal, body: MovementIn,
     _may_notify(principal)
     group, now = principal.group, clock.now()
     made = movement_content(body, organisation=principal.organisation.slug,
-                            max_vertices=max_vertices, now=now)
+                            max_vertices=max_vertices, now=now,
+                            places=lambda: _places(db, principal))
     if body.pause is not None:
         _linked_pause(db, principal, body.pause)
     digest = content_hash(made.content)
@@ -178,19 +194,25 @@ def acknowledge(db: Session, *, principal: Principal, subject: Subject,
                         f"'{party}'", field="party",
                         extra={"permission": str(Action.NOTIFICATION_ACKNOWLEDGE)})
     kind = _kind(subject)
+    if subject.withdrawn_at is not None:
+        raise Conflict(f"this {kind} was withdrawn ({subject.withdrawn_at.isoformat()}); there "
+                       "is nothing to acknowledge", field=kind)
     column = Acknowledgement.site_id if kind == "site" else Acknowledgement.movement_id
     earlier = db.scalar(select(Acknowledgement).where(
-        column == subject.id, Acknowledgement.organisation_id == principal.organisation.id))
+        column == subject.id, Acknowledgement.organisation_id == principal.organisation.id,
+        Acknowledgement.version == subject.version))
     if earlier is not None:
-        raise Conflict(f"{own} already acknowledged this {kind} "
+        raise Conflict(f"{own} already acknowledged version {subject.version} of this {kind} "
                        f"({earlier.created_at.isoformat()})", field="party")
     pending = _log(db, principal, f"{kind}.acknowledged", {
-        kind: subject.id, "party": own, "content_hash": subject.content_hash})
+        kind: subject.id, "party": own, "content_hash": subject.content_hash,
+        "version": subject.version})
     ack = Acknowledgement(
         group_id=subject.group_id, site_id=subject.id if kind == "site" else None,
         movement_id=subject.id if kind == "movement" else None,
         organisation_id=principal.organisation.id, person_id=principal.person.id,
-        content_hash=subject.content_hash, created_at=clock.now(), log_pending_id=pending)
+        content_hash=subject.content_hash, created_at=clock.now(), log_pending_id=pending,
+        version=subject.version)
     db.add(ack)
     _commit(db, principal, "party")
     return ack

@@ -48,10 +48,20 @@ class _Context:
         ids = [s.id for s in subjects]
         is_site = bool(subjects) and isinstance(subjects[0], Site)
         column = Acknowledgement.site_id if is_site else Acknowledgement.movement_id
-        acks = list(db.scalars(select(Acknowledgement).options(joinedload(Acknowledgement.person))
+        acks = list(db.scalars(select(Acknowledgement).options(
+            joinedload(Acknowledgement.person), joinedload(Acknowledgement.organisation))
                                .where(column.in_(ids)))) if ids else []
-        self.acks: dict[tuple[int | None, int], Acknowledgement] = {
-            (a.site_id if is_site else a.movement_id, a.organisation_id): a for a in acks}
+        # Receipts apply to a version: those of the current one give the status, the rest
+        # stay as history.
+        current = {s.id: s.version for s in subjects}
+        self.acks: dict[tuple[int | None, int], Acknowledgement] = {}
+        self.earlier: dict[int | None, list[Acknowledgement]] = {}
+        for a in sorted(acks, key=lambda a: (a.version, a.id)):
+            subject_id = a.site_id if is_site else a.movement_id
+            if a.version == current.get(subject_id or 0):
+                self.acks[(subject_id, a.organisation_id)] = a
+            else:
+                self.earlier.setdefault(subject_id, []).append(a)
         self.seqs = _seqs(db, [s.log_pending_id for s in subjects]
                           + [a.log_pending_id for a in acks])
 
@@ -69,12 +79,27 @@ class _Context:
             status = rules.ack_status(due=due, acknowledged_at=ack.created_at if ack else None,
                                       now=self.now)
             out.append(AcknowledgementOut(
-                party=party.slug, status=status.value, due=due,
+                party=party.slug, version=subject.version, status=status.value, due=due,
                 acknowledged_at=ack.created_at if ack else None,
                 by=ack.person.username if ack else None,
                 content_hash=ack.content_hash if ack else None,
                 log_index=self.seqs.get(ack.log_pending_id) if ack else None))
         return out
+
+    def history(self, subject: Site | Movement) -> list[AcknowledgementOut]:
+        """Receipts of versions since amended, seen as the current ones are."""
+        viewer = self.viewer.organisation
+        sees_all = viewer.id == subject.organisation_id or viewer.kind == "convener"
+        return [AcknowledgementOut(
+            party=a.organisation.slug, version=a.version, status="acknowledged",
+            due=a.created_at, acknowledged_at=a.created_at, by=a.person.username,
+            content_hash=a.content_hash, log_index=self.seqs.get(a.log_pending_id))
+            for a in self.earlier.get(subject.id, []) if sees_all or a.organisation_id == viewer.id]
+
+
+def _state(subject: Site | Movement) -> dict[str, Any]:
+    return {"version": subject.version, "withdrawn_at": subject.withdrawn_at,
+            "status": "active" if subject.withdrawn_at is None else "withdrawn"}
 
 
 def _site(ctx: _Context, site: Site) -> SiteOut:
@@ -85,7 +110,8 @@ def _site(ctx: _Context, site: Site) -> SiteOut:
         lon=site.lon, lat=site.lat, people_present=site.people_present,
         notified_at=site.notified_at, confirmed_at=site.confirmed_at, stale=ctx.now >= since,
         stale_since=since, content=json.loads(site.content), content_hash=site.content_hash,
-        log_index=ctx.seqs.get(site.log_pending_id), acknowledgements=ctx.receipts(site))
+        log_index=ctx.seqs.get(site.log_pending_id), acknowledgements=ctx.receipts(site),
+        earlier_acknowledgements=ctx.history(site), **_state(site))
 
 
 def _phase(now: datetime, movement: Movement) -> Phase:
@@ -111,7 +137,8 @@ def _movement(ctx: _Context, movement: Movement) -> MovementOut:
         late_by=None if late is None else rules.span(late),
         content=content, content_hash=movement.content_hash,
         log_index=ctx.seqs.get(movement.log_pending_id),
-        acknowledgements=ctx.receipts(movement))
+        acknowledgements=ctx.receipts(movement),
+        earlier_acknowledgements=ctx.history(movement), **_state(movement))
 
 
 def sites_out(db: Session, sites: Sequence[Site], viewer: Principal) -> list[SiteOut]:

@@ -1,0 +1,50 @@
+"""HTTP routes of the places a group adds to the gazetteer, and of name search over them and the
+registry (thin: parse, call one service function, return a schema)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
+
+from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.geo.gazetteer import Place
+from corridor.log import service as log
+from corridor.notifications import places
+from corridor.notifications.models import GroupPlace
+from corridor.notifications.schemas import PlaceIn, PlaceOut
+
+router = APIRouter(prefix="/groups/{group}", tags=["places"])
+
+
+def _own(db: Session, row: GroupPlace) -> PlaceOut:
+    return PlaceOut(name=row.name, lon=row.lon, lat=row.lat, country=row.country,
+                    source="group", id=row.id, kind=row.kind, note=row.note,
+                    log_index=log.seq_of(db, row.log_pending_id))
+
+
+def _registry(place: Place) -> PlaceOut:
+    return PlaceOut(name=place.name, lon=place.lon, lat=place.lat, country=place.country,
+                    source="geonames", population=place.population)
+
+
+@router.post("/places", response_model=PlaceOut, status_code=201)
+def add_place(body: PlaceIn, group: CurrentGroup, principal: CurrentPrincipal,
+              db: SessionDep) -> PlaceOut:
+    """Add a place the registry lacks (a village, a plant, a checkpoint) to your group's
+    gazetteer; routes and sites given by name find it from then on."""
+    return _own(db, places.add(db, principal=principal, body=body))
+
+
+@router.get("/places", response_model=list[PlaceOut])
+def list_places(
+    group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description=(
+        "Names starting like this (or spelt close to it), the group's and the registry's"))
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=places.MAX_RESULTS)] = 20,
+) -> list[PlaceOut]:
+    """The group's own places; with `q`, also the registry's matching places (group's first)."""
+    own, registry = places.search(db, principal=principal, query=q, limit=limit)
+    return [_own(db, r) for r in own] + [_registry(p) for p in registry][:max(0, limit - len(own))]
