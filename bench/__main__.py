@@ -25,6 +25,10 @@ def main() -> None:
         console.print()
     results += deconflict.run(quick)
     console.print()
+    from bench import planning as planning_bench
+
+    results += planning_bench.run(quick)
+    console.print()
     table = Table(title="summary — every row with a target", title_justify="left")
     for name in ("benchmark", "db", "ratio", "target", ""):
         table.add_column(name)

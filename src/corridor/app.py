@@ -168,6 +168,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from corridor.notifications.places_api import router as places_router
     from corridor.operations.api import router as operations_router
     from corridor.pauses.api import router as pauses_router
+    from corridor.planning.api import router as planning_router
 
     @app.get(f"{API}/health", tags=["health"])
     def health() -> dict[str, str]:
@@ -182,6 +183,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(incidents_router, prefix=API)
     app.include_router(alerts_router, prefix=API)
     app.include_router(operations_router, prefix=API)
+    app.include_router(planning_router, prefix=API)
     from corridor.web.pages import mount
 
     mount(app)

@@ -25,6 +25,7 @@ def _register() -> None:
     from corridor.notifications.places_cli import register as register_places
     from corridor.operations.cli import register as register_operations
     from corridor.pauses.cli import register as register_pauses
+    from corridor.planning.cli import register as register_planning
     from corridor.server_cli import register as register_server
 
     register_server(app)
@@ -36,6 +37,7 @@ def _register() -> None:
     register_incidents(app)
     register_operations(app)
     register_demo(app)
+    register_planning(app)
 
 
 _register()

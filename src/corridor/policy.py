@@ -53,6 +53,7 @@ class Action(StrEnum):
     INCIDENT_REPORT = "incident.report"
     INCIDENT_ANSWER = "incident.answer"
     FOLLOWUP_CLOSE = "followup.close"
+    PLAN_CREATE = "plan.create"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ RULES: dict[Action, Rule] = {
     Action.INCIDENT_REPORT: Rule(NOT_OBSERVER, "operator"),
     Action.INCIDENT_ANSWER: Rule(frozenset({"party"}), "operator"),
     Action.FOLLOWUP_CLOSE: Rule(frozenset({"convener"}), "negotiator"),
+    Action.PLAN_CREATE: Rule(ALL_KINDS, "viewer"),
 }
 
 

@@ -47,6 +47,7 @@ SPEC: dict[str, tuple[str, str, bool]] = {
     "incident.report": ("convener party intermediary humanitarian", "operator", False),
     "incident.answer": ("party", "operator", False),
     "followup.close": ("convener", "negotiator", False),
+    "plan.create": ("convener party intermediary humanitarian observer", "viewer", False),
 }
 
 

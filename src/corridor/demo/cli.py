@@ -73,6 +73,22 @@ def _print_logins(summary: dict[str, Any]) -> None:
     print(f"Database: {summary['database']}")
     if summary.get("server"):
         print(f"Serving on {summary['server']} (API: {summary['server']}/api/v1); Ctrl-C stops.")
+        _print_start(summary)
+
+
+START_AS = "un-ocha.coordinator"
+
+
+def _print_start(summary: dict[str, Any]) -> None:
+    """Where to click first: the overview, and the convener's login that shows all of it."""
+    password = next((p["password"] for m in summary["members"] for p in m["people"]
+                     if p["username"] == START_AS), None)
+    if password is None:
+        return
+    # Plain print: Rich would wrap the password onto a line of its own on a narrow terminal.
+    print(f"\nOpen {summary['server']}/ in a browser: the overview of the group.")
+    print(f"  Log in as {START_AS}   password {password}")
+    print("  (the convener sees the whole group; log in as a party or WFP above to see theirs)")
 
 
 def register(app: typer.Typer) -> None:

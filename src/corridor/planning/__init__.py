@@ -1,0 +1,1 @@
+"""Evacuation planning: optimal plans inside the agreed window, proven bounds, checked plans."""
