@@ -120,6 +120,12 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not str(scope.get("path", "")).startswith("/api/"):
+            # A browser posting a form (an evidence file too large): a page in its language.
+            from corridor.web.incidents_limits import too_large
+
+            await too_large(scope, receive, send, self.max_bytes)
+            return
         response = problem(
             413,
             "payload-too-large",

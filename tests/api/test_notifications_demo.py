@@ -26,14 +26,15 @@ def test_the_seeded_convoy_is_acknowledged_and_covered_and_the_hospital_notified
     scenario = build(db, settings, key_dir)
     api = f"/api/v1/groups/{GROUP_SLUG}"
     ocha = _token(scenario, "un-ocha.coordinator")
-    [convoy] = client.get(f"{api}/movements", headers=ocha).json()
+    # The first movement is the convoy; WFP's trucks (overdue receipt) come after it.
+    convoy = client.get(f"{api}/movements", headers=ocha).json()[0]
     assert convoy["organisation"] == "icrc" and convoy["pause"] == scenario.pause_ids[0]
     assert convoy["late"] is False and convoy["phase"] == "under_way"
     assert {a["party"]: a["status"] for a in convoy["acknowledgements"]} == {
         "russia": "acknowledged", "ukraine": "acknowledged"}
     assert convoy["route"]["coordinates"][0] == [37.61, 47.098]  # Azovstal
     result = client.get(f"{api}/movements/{convoy['id']}/check", headers=ocha).json()
-    assert result["covered_by"] == scenario.pause_ids
+    assert result["covered_by"] == scenario.pause_ids[:1]  # the second is only proposed
     assert result["pauses"][0]["code"] == "covered"
     [hospital] = client.get(f"{api}/sites", headers=_token(scenario, "ukraine.liaison")).json()
     assert hospital["organisation"] == "unicef" and hospital["type"] == "hospital"

@@ -8,11 +8,14 @@ called from `build`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from corridor import clock
+from corridor.clock import FixedClock
 from corridor.config import Settings
 from corridor.groups import security
 from corridor.groups import service as groups
@@ -134,16 +137,28 @@ def build_members(db: Session, settings: Settings, key_dir: Path) -> Scenario:
 
 def build(db: Session, settings: Settings, key_dir: Path) -> Scenario:
     """The whole seed scenario; each topic adds its part here."""
-    from corridor.demo.azovstal import build_pause
+    from corridor.demo.azovstal import build_pause, shift
     from corridor.demo.incidents import build_incidents
     from corridor.demo.notifications import build_notifications
     from corridor.demo.operations import build_operations
+    from corridor.demo.pending import build_proposal_and_report, build_trucks
     from corridor.demo.witness import cosign_by_parties
 
-    scenario = build_members(db, settings, key_dir)
+    # The group forms the day before the first proposal (seed time, shifted like the rest), so
+    # its members' receipts can fall due, and fall overdue, within the seeded days.
+    clock.set_clock(FixedClock(datetime(2022, 4, 26, 9, 0, tzinfo=UTC) + shift()))
+    try:
+        scenario = build_members(db, settings, key_dir)
+    finally:
+        clock.reset_clock()
     scenario.pause_ids.append(build_pause(db, scenario, settings.max_vertices))
     build_incidents(db, scenario)
     build_notifications(db, scenario, settings.max_vertices)
+    build_trucks(db, scenario, settings.max_vertices)  # its receipt by one party overdue
     build_operations(db, scenario)
+    # Added after every earlier object (their ids stay as they were): a proposal awaiting both
+    # parties' consent and a report whose follow-up awaits their answers.
+    proposed, _ = build_proposal_and_report(db, scenario, settings.max_vertices)
+    scenario.pause_ids.append(proposed)
     cosign_by_parties(db, scenario)  # last: the witnesses cosign the whole seeded log
     return scenario

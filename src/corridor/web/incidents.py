@@ -23,7 +23,8 @@ from corridor.incidents import service as incidents
 from corridor.policy import Action, Target, allowed
 from corridor.web import incidents_view as iv
 from corridor.web.deps import CheckedForm, WebUser
-from corridor.web.render import gettext, render
+from corridor.web.incidents_limits import megabytes
+from corridor.web.render import gettext, language_of, render
 from corridor.web.sessions import WebLogin
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +59,8 @@ def _form_page(request: Request, login: WebLogin, db: SessionDep, max_bytes: int
                   errors=errors or {}, values=values or {"zone": zone, "uncertainty_m": "0"},
                   labels=iv.labels(gettext(request)), zones=iv.zones(db, login.principal, zone),
                   pauses_geojson=iv.pause_features(db, login.principal),
-                  ages=iv.AGES, hurt=iv.HURT, max_mb=max_bytes / 1_048_576)
+                  ages=iv.AGES, hurt=iv.HURT, max_bytes=max_bytes,
+                  max_size=megabytes(max_bytes, language_of(request, login)))
 
 
 @router.get("/incidents/new")
@@ -111,6 +113,7 @@ def _detail(request: Request, login: WebLogin, db: SessionDep, incident_id: int,
             status: int = 200, errors: dict[str, str] | None = None,
             values: dict[str, str] | None = None, notice: str | None = None) -> Response:
     principal = login.principal
+    max_bytes = _max_bytes(request.app.state.settings)
     row = incidents.get(db, principal=principal, incident_id=incident_id)
     item = views.incident_out(db, row, principal)
     actor, org = principal.actor, principal.organisation
@@ -125,7 +128,8 @@ def _detail(request: Request, login: WebLogin, db: SessionDep, incident_id: int,
                   labels=iv.labels(gettext(request)), link_url=iv.link_url,
                   may_answer=may_answer, may_close=may_close, may_add=may_add,
                   errors=errors or {}, values=values or {}, notice=notice,
-                  pauses_geojson=iv.pause_features(db, principal))
+                  pauses_geojson=iv.pause_features(db, principal), max_bytes=max_bytes,
+                  max_size=megabytes(max_bytes, language_of(request, login)))
 
 
 @router.get("/incidents/{incident_id}")

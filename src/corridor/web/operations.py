@@ -41,7 +41,9 @@ def operations_list(request: Request, login: WebUser, db: SessionDep) -> Respons
                                  principal)
     found.sort(key=lambda o: (not o.alert, -o.id))
     return render(request, "operations/list.html", login=login, operations=found,
-                  labels=board.labels(gettext(request)))
+                  labels=board.labels(gettext(request)),
+                  may_create=allowed(principal.actor, Action.OPERATION_COUNT, Target(
+                      group_id=principal.group.id, organisation_id=principal.organisation.id)))
 
 
 def _context(request: Request, login: WebLogin, db: SessionDep,
@@ -54,6 +56,7 @@ def _context(request: Request, login: WebLogin, db: SessionDep,
     return {"op": op, "rec": rec, "cargo": cargo, "labels": board.labels(gettext(request)),
             "vehicles": board.vehicles(rec, op.stages) if rec else [],
             "may_count": may_count(principal) and op.kind == "evacuation",
+            "may_cargo": may_count(principal) and op.kind == "aid_delivery",
             "categories": CATEGORIES, "figures": board.FIGURES,
             "stage_kind": {s.id: s.kind for s in op.stages}}
 

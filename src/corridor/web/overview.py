@@ -46,8 +46,6 @@ def labels(request: Request) -> dict[str, dict[str, str]]:
                    "cancelled": _("Cancelled"), "suspended": _("Suspended")},
         "layer": {"pause": _("Pauses"), "site": _("Notified sites"),
                   "movement": _("Movements"), "incident": _("Incidents")},
-        "highlight": {"pause": _("active now"), "site": "", "movement": _("under way"),
-                      "incident": _("possible breaches")},
         "inbox": {"consent_awaited": _("Consent to give"),
                   "acknowledgement_pending": _("Acknowledgement due"),
                   "acknowledgement_overdue": _("Acknowledgement overdue"),

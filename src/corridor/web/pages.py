@@ -32,6 +32,7 @@ def mount(app: FastAPI) -> None:
         log,
         notices,
         operations,
+        operations_forms,
         overview,
         pauses,
         pauses_forms,
@@ -41,8 +42,9 @@ def mount(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_middleware(GZipMiddleware, minimum_size=800)
-    for module in (assets, auth, events, docs, overview, pauses, notices, operations,
-                   incidents, log, pauses_forms, pauses_sign):
+    for module in (assets, auth, events, docs, overview, pauses, notices,
+                   operations_forms,  # before operations: /operations/new is not an id
+                   operations, incidents, log, pauses_forms, pauses_sign):
         app.include_router(module.router)
 
 

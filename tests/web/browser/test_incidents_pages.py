@@ -61,7 +61,7 @@ def test_a_liaison_reports_by_clicking_the_map_and_the_other_party_answers(
     screenshot(page, "incident-detail")
     assert serious_accessibility_violations(page) == []
     page.goto("/incidents")
-    expect(page.locator("tr.inc-breach")).to_contain_text("Synthetic roadside point")
+    expect(page.locator("tr.inc-breach", has_text="Synthetic roadside point")).to_be_visible()
     screenshot(page, "incidents")
     assert serious_accessibility_violations(page) == []
     context.close()

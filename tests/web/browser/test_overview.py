@@ -50,11 +50,24 @@ def test_the_convener_opens_onto_a_populated_map_of_the_group(browser: Browser,
     _wait_for_map(page)
     data = _map_data(page)
     assert {f["properties"]["part"] for f in data["pause"]["features"]} >= {"corridor", "route"}
-    assert len(data["site"]["features"]) == 1 and len(data["movement"]["features"]) == 1
-    assert data["movement"]["features"][0]["properties"]["status"] == "under_way"
-    assert len(data["incident"]["features"]) == 1
+    # The ICRC's convoy under way and WFP's trucks (Russia's receipt overdue); the Kyiv strike
+    # and the shelling at the plant (a possible breach of the agreed pause).
+    assert len(data["site"]["features"]) == 1 and len(data["movement"]["features"]) == 2
+    assert [f["properties"]["status"] for f in data["movement"]["features"]] == [
+        "under_way", "planned"]
+    assert len(data["incident"]["features"]) == 2
+    assert [f["properties"].get("highlight") for f in data["incident"]["features"]].count(
+        True) == 1
     timeline = page.locator("[data-live-part=overview-timeline]")
     expect(timeline.get_by_role("link", name="Azovstal")).to_have_attribute("href", "/pauses/1")
+    expect(timeline.get_by_role("link", name="Mariupol and the towns")).to_have_attribute(
+        "href", "/pauses/2")
+    # The convener opens onto what waits: an overdue receipt and an open follow-up.
+    inbox = page.locator("[data-live-part=overview-inbox]")
+    expect(inbox.locator("a[href='/movements/2']")).to_be_visible()
+    expect(inbox.locator("a[href='/incidents/2']")).to_be_visible()
+    expect(inbox).to_contain_text("Party: russia")
+    expect(inbox).not_to_contain_text("Nothing waits for you now")
     expect(page.locator(".ov-place", has_text="Zaporizhzhya")).to_be_attached()
     # Layers switch off and on from the legend, with the keyboard.
     drawn = int(page.locator("#ov-map").get_attribute("data-drawn") or 0)
@@ -89,7 +102,11 @@ def test_a_party_liaison_finds_what_it_owes_in_its_inbox(browser: Browser, demo:
     context, page = new_page(browser, demo, "ukraine.liaison")
     page.goto("/")
     inbox = page.locator("[data-live-part=overview-inbox]")
-    consent = inbox.get_by_role("link", name="Consent to give")
+    # The seed's second pause also waits for Ukraine's consent.
+    expect(inbox.locator("a[href='/pauses/2']")).to_contain_text("Consent to give")
+    expect(inbox.locator("a[href='/incidents/2']")).to_be_visible()
+    consent = inbox.get_by_role("link", name="Consent to give").filter(
+        has_text="Aid delivery to Vasylivka")
     expect(consent).to_have_attribute("href", f"/pauses/{pause['id']}")
     expect(consent).to_contain_text("Aid delivery to Vasylivka")
     receipt = inbox.locator(f"a[href='/movements/{movement['id']}']")
@@ -116,7 +133,7 @@ def test_a_humanitarian_logistician_sees_only_its_own_organisations_notices(
     assert organisations <= {"wfp"}
     assert data["site"]["features"] == []  # the hospital is UNICEF's
     assert "Hospital in Zaporizhzhia" not in page.content()
-    assert len(data["pause"]["features"]) > 0 and len(data["incident"]["features"]) == 1
+    assert len(data["pause"]["features"]) > 0 and len(data["incident"]["features"]) == 2
     assert serious_accessibility_violations(page) == []
     screenshot(page, "overview-humanitarian")
     context.close()

@@ -49,3 +49,43 @@
   });
   fromInputs();
 })();
+
+// Evidence files over the server's limit are stopped here, before a long upload that the server
+// would refuse anyway; the message (data-too-large) comes from the page, in the reader's language.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    const form = input.form;
+    if (!form) return;
+    const limit = parseInt(input.dataset.maxBytes, 10);
+    const id = input.id + "-size-error";
+    function check() {
+      const total = Array.prototype.reduce.call(input.files || [], function (sum, file) {
+        return sum + file.size;
+      }, 0);
+      let message = document.getElementById(id);
+      if (total <= limit) {
+        if (message) message.remove();
+        input.removeAttribute("aria-invalid");
+        return true;
+      }
+      if (!message) {
+        message = document.createElement("p");
+        message.id = id;
+        message.className = "field-error";
+        message.setAttribute("role", "alert");
+        input.insertAdjacentElement("afterend", message);
+      }
+      message.textContent = input.dataset.tooLarge;
+      input.setAttribute("aria-invalid", "true");
+      return false;
+    }
+    input.addEventListener("change", check);
+    form.addEventListener("submit", function (event) {
+      if (!check()) {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+  });
+})();
