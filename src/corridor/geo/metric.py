@@ -90,6 +90,13 @@ def degrees_for(geom: BaseGeometry, metres: float) -> float:
     return metres / per_degree * 1.001 + 1e-9
 
 
+def degrees_for_xy(geom: BaseGeometry, metres: float) -> tuple[float, float]:
+    """(longitude, latitude) radii in degrees that surely cover `metres` around `geom`: as
+    `degrees_for`, but a degree of latitude is never shorter than the meridian's least, so the
+    latitude one is tighter away from the equator."""
+    return degrees_for(geom, metres), metres / _M_PER_DEG_LAT_MIN * 1.001 + 1e-9
+
+
 def distances_m(
     geom: BaseGeometry, others: Geometries, *, up_to_m: float | None = None
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -152,30 +159,100 @@ def km_along(line: LineString, point: BaseGeometry) -> float:
     return fraction * length_km(line)
 
 
+_ALONG_CHUNK = 8
+
+
+class Along:
+    """Kilometres along one line, prepared once and reused for many points: its local plane, its
+    segments there with their cumulative lengths, and its geodesic length (`km_along_many` gives
+    the same values, preparing the line on each call)."""
+
+    def __init__(self, line: BaseGeometry) -> None:
+        self._plane = _Plane(line)
+        dense = shapely.segmentize(line, DENSIFY_DEG)
+        lonlat = shapely.get_coordinates(dense)
+        if isinstance(dense, LineString):  # `length_km` without another walk through shapely
+            self.km = float(GEOD.line_length(np.ascontiguousarray(lonlat[:, 0]),
+                                             np.ascontiguousarray(lonlat[:, 1]))) / 1000.0
+        else:
+            self.km = length_km(line)
+        flat = self._plane._forward(lonlat)
+        self._start, self._step = flat[:-1], flat[1:] - flat[:-1]
+        self._lengths = np.hypot(self._step[:, 0], self._step[:, 1])
+        self._before = np.concatenate(([0.0], np.cumsum(self._lengths)))
+        self._total = float(self._lengths.sum())
+        squared = self._lengths * self._lengths
+        self._by = np.where(squared > 0, squared, 1.0)
+        self._x0, self._y0 = np.ascontiguousarray(flat[:-1, 0]), np.ascontiguousarray(flat[:-1, 1])
+        self._dx, self._dy = np.ascontiguousarray(self._step[:, 0]), np.ascontiguousarray(
+            self._step[:, 1])
+        # Segments in chunks, each with its box and first vertex, to compare a point with the few
+        # chunks near it rather than with every segment.
+        chunks = np.arange(0, len(self._lengths), _ALONG_CHUNK)
+        ends = flat[1:]
+        if len(chunks):
+            self._lo = np.minimum(np.minimum.reduceat(self._start, chunks),
+                                  np.minimum.reduceat(ends, chunks))
+            self._hi = np.maximum(np.maximum.reduceat(self._start, chunks),
+                                  np.maximum.reduceat(ends, chunks))
+        else:
+            self._lo = self._hi = np.empty((0, 2))
+        self._first = self._start[chunks]
+
+    def km_of(self, lon: Any, lat: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Kilometres from the start to the point of the line nearest to each (lon, lat)."""
+        lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+        if not len(lon):
+            return np.empty(0)
+        if self._total <= 0:
+            return np.zeros(len(lon))
+        x, y = self._plane._proj.transform(lon, lat)
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        point, seg = self._candidates(x, y)
+        wx, wy = x[point] - self._x0[seg], y[point] - self._y0[seg]
+        sx, sy = self._dx[seg], self._dy[seg]
+        t = np.clip((wx * sx + wy * sy) / self._by[seg], 0.0, 1.0)
+        gap = (wx - t * sx) ** 2 + (wy - t * sy) ** 2
+        # The nearest segment of each point, and of equally near ones the first along the line
+        # (candidates come point by point, in line order).
+        change = (point[1:] != point[:-1]).nonzero()[0] + 1
+        starts = np.concatenate(([0], change))  # every point has some candidates
+        least = np.minimum.reduceat(gap, starts)
+        at = (gap == np.repeat(least, np.diff(np.concatenate((starts, [len(gap)]))))).nonzero()[0]
+        mark = point[at]
+        first = at[np.concatenate(([True], mark[1:] != mark[:-1]))]
+        best, lengths = seg[first], self._lengths
+        t = np.clip((wx[first] * self._dx[best] + wy[first] * self._dy[best])
+                    / np.where(lengths[best] > 0, lengths[best] ** 2, 1.0), 0.0, 1.0)
+        along: np.ndarray[Any, np.dtype[np.float64]] = (
+            (self._before[best] + t * lengths[best]) / self._total)
+        return along * self.km
+
+    def _candidates(self, x: Any, y: Any) -> tuple[Any, Any]:
+        """(point, segment) pairs that may hold each point's nearest segment, by point and then
+        in line order: the segments of every chunk whose box is no farther from the point than
+        some vertex of the line is (a bound that holds whatever the rounding, with its slack)."""
+        lo, hi, first = self._lo, self._hi, self._first
+        dx = np.maximum(np.maximum(lo[:, 0] - x[:, None], x[:, None] - hi[:, 0]), 0.0)
+        dy = np.maximum(np.maximum(lo[:, 1] - y[:, None], y[:, None] - hi[:, 1]), 0.0)
+        low = dx * dx + dy * dy
+        upper = ((x[:, None] - first[:, 0]) ** 2 + (y[:, None] - first[:, 1]) ** 2).min(axis=1)
+        point, chunk = (low <= upper[:, None] * (1 + 1e-6) + 1.0).nonzero()
+        seg = (chunk * _ALONG_CHUNK)[:, None] + np.arange(_ALONG_CHUNK)
+        point = np.broadcast_to(point[:, None], seg.shape)
+        real = seg < len(self._lengths)
+        return point[real], seg[real]
+
+
 def km_along_many(line: LineString, points: Geometries) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """`km_along` for many points at once: one projection of the line, each point's nearest
-    segment from an STRtree over the segments (GEOS's project walks the whole line per point)."""
+    """`km_along` for many points at once (`Along`): one projection of the line, each point's
+    nearest segment from a vectorised comparison with the segments of the chunks near it
+    (GEOS's project walks the whole line per point)."""
     items = np.asarray(points, dtype=object)
     if not len(items):
         return np.empty(0)
-    plane = _Plane(line)
-    flat = shapely.get_coordinates(plane.to_plane(line))
-    xy = shapely.get_coordinates(plane.to_plane(items))
-    start, step = flat[:-1], flat[1:] - flat[:-1]
-    lengths = np.hypot(step[:, 0], step[:, 1])
-    total = float(lengths.sum())
-    if total <= 0:
-        return np.zeros(len(xy))
-    tree = shapely.STRtree(shapely.linestrings(np.stack([start, flat[1:]], axis=1)))
-    found, seg = tree.query_nearest(shapely.points(xy))
-    best = np.empty(len(xy), dtype=np.intp)
-    best[found[::-1]] = seg[::-1]  # of equally near segments, the first along the line
-    w = xy - start[best]
-    t = np.clip((w * step[best]).sum(axis=1) / np.where(lengths[best] > 0, lengths[best] ** 2,
-                                                        1.0), 0.0, 1.0)
-    before = np.r_[0.0, np.cumsum(lengths)]
-    along: np.ndarray[Any, np.dtype[np.float64]] = (before[best] + t * lengths[best]) / total
-    return along * length_km(line)
+    xy = shapely.get_coordinates(items)
+    return Along(line).km_of(xy[:, 0], xy[:, 1])
 
 
 def point_at_km(line: LineString, km: float) -> Point:

@@ -6,14 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
+import numpy as np
+import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from corridor.geo.index import SpatialIndex
-from corridor.geo.metric import buffer_m, km_along_many, length_km, point_at_km, segments_outside
+from corridor.geo.metric import Along, buffer_m, length_km, point_at_km, segments_outside
 from corridor.notifications.rules import span
 
 DEFAULT_RADIUS_M = 10_000.0
@@ -26,6 +29,8 @@ PAUSE, SITE = "pause", "site"
 # Incidents are indexed by the UTC day they occurred on ("incident:2026-11-29"), so that a check
 # asking for the last 48 hours searches three small layers, not every report ever made.
 INCIDENT = "incident:"
+_T = TypeVar("_T")
+_LISTED = 100  # sites, and incidents, listed at most per check (nearest first)
 
 
 @dataclass(frozen=True)
@@ -201,51 +206,100 @@ def _summary(covered_by: list[int], relevant: list[PauseFacts]) -> Finding:
                    "near this time.", {"pauses": []})
 
 
-def sites_near(route: LineString, index: SpatialIndex, sites: Mapping[int, SiteFacts], *,
-               radius_m: float, limit: int = 100) -> list[Finding]:
-    """Notified sites within `radius_m` of the route, nearest first (those in `sites` only:
-    the index may hold sites the caller may not see)."""
-    hits = [(h, sites[int(h.id)]) for h in index.near(route, radius_m, kinds=[SITE])
-            if int(h.id) in sites][:limit]
-    kms = km_along_many(route, [site.point for _, site in hits])
+def _first(pairs: Iterable[tuple[float, _T]], limit: int) -> list[tuple[float, _T]]:
+    """The first `limit` pairs (as `list(pairs)[:limit]`), reading no further than needed."""
+    return list(islice(pairs, limit)) if limit >= 0 else list(pairs)[:limit]
+
+
+def _kms(route: LineString, *groups: Sequence[tuple[float, SiteFacts]]
+         | Sequence[tuple[float, IncidentFacts]]) -> list[list[float]]:
+    """The km marks of the facts of each group, all measured in one pass along the route."""
+    facts = [f for group in groups for _, f in group]
+    if not facts:
+        return [[] for _ in groups]
+    xy = shapely.get_coordinates(np.fromiter((f.point for f in facts), dtype=object,
+                                             count=len(facts)))
+    kms: list[float] = Along(route).km_of(xy[:, 0], xy[:, 1]).tolist()
+    out, at = [], 0
+    for group in groups:
+        out.append(kms[at:at + len(group)])
+        at += len(group)
+    return out
+
+
+def _chosen_sites(found: Iterable[tuple[str, float]], sites: Mapping[int, SiteFacts],
+                  limit: int) -> list[tuple[float, SiteFacts]]:
+    """(metres, facts) of the first `limit` of the (id, metres) found that are in `sites`."""
+    if limit < 0:
+        return _first(((metres, site) for id_, metres in found
+                       if (site := sites.get(int(id_))) is not None), limit)
+    chosen: list[tuple[float, SiteFacts]] = []
+    get = sites.get  # asks a mapping that filters what its caller may see once, not twice
+    for id_, metres in found:
+        if len(chosen) >= limit:
+            break
+        if (site := get(int(id_))) is not None:
+            chosen.append((metres, site))
+    return chosen
+
+
+def _site_words(chosen: Sequence[tuple[float, SiteFacts]], kms: Sequence[float]
+                ) -> list[Finding]:
     found = []
-    for (hit, site), km in zip(hits, kms.tolist(), strict=True):
+    for (metres, site), km in zip(chosen, kms, strict=True):
         kind = site.type.replace("_", " ")
-        where = ("on the route" if hit.distance_m < 1 else
-                 f"{hit.distance_m / 1000:.1f} km from the route")
+        where = "on the route" if metres < 1 else f"{metres / 1000:.1f} km from the route"
         found.append(Finding(
             "site_near_route", f"Passes {site.organisation}'s {kind} '{site.name}' {where}, at km "
             f"{km:.1f}.", {"site": site.id, "name": site.name, "type": site.type,
                            "organisation": site.organisation, "km_along": round(km, 2),
-                           "distance_km": round(hit.distance_m / 1000, 3)}))
+                           "distance_km": round(metres / 1000, 3)}))
+    return found
+
+
+def sites_near(route: LineString, index: SpatialIndex, sites: Mapping[int, SiteFacts], *,
+               radius_m: float, limit: int = _LISTED) -> list[Finding]:
+    """Notified sites within `radius_m` of the route, nearest first (those in `sites` only:
+    the index may hold sites the caller may not see)."""
+    found = index.nearby(route, radius_m, kinds=[SITE])
+    chosen = _chosen_sites(zip(found.ids, found.metres, strict=True), sites, limit)
+    return _site_words(chosen, *_kms(route, chosen))
+
+
+def _chosen_incidents(found: Iterable[tuple[str, float]],
+                      incidents: Mapping[int, IncidentFacts], since: datetime, until: datetime,
+                      limit: int) -> list[tuple[float, IncidentFacts]]:
+    return _first(((metres, incident) for id_, metres in found
+                   if (incident := incidents.get(int(id_))) is not None
+                   and since <= incident.occurred_at <= until), limit)
+
+
+def _incident_words(chosen: Sequence[tuple[float, IncidentFacts]], kms: Sequence[float]
+                    ) -> list[Finding]:
+    found = []
+    for (metres, incident), km in zip(chosen, kms, strict=True):
+        kind = incident.type.replace("_", " ")
+        found.append(Finding(
+            "incident_near_route",
+            f"{incident.organisation} reported {kind} {metres / 1000:.1f} km from the "
+            f"route at km {km:.1f}, at {incident.occurred_at.strftime('%d %b %Y %H:%M UTC')} "
+            f"(incident {incident.id}; a report, not a finding).",
+            {"incident": incident.id, "type": incident.type,
+             "reported_by": incident.organisation, "km_along": round(km, 2),
+             "distance_km": round(metres / 1000, 3),
+             "occurred_at": incident.occurred_at.isoformat()}))
     return found
 
 
 def incidents_within(route: LineString, index: SpatialIndex,
                      incidents: Mapping[int, IncidentFacts], *, radius_m: float,
-                     since: datetime, until: datetime, limit: int = 100) -> list[Finding]:
+                     since: datetime, until: datetime, limit: int = _LISTED) -> list[Finding]:
     """Reports from `since` to `until` within `radius_m` of the route, nearest first; each says
     how far, where along the route, and when; a report is a claim, so is each finding."""
-    hits = []
-    for hit in index.near(route, radius_m, kinds=incident_kinds(since, until)):
-        incident = incidents.get(int(hit.id))
-        if incident is not None and since <= incident.occurred_at <= until:
-            hits.append((hit, incident))
-    hits = hits[:limit]
-    kms = km_along_many(route, [incident.point for _, incident in hits])
-    found = []
-    for (hit, incident), km in zip(hits, kms.tolist(), strict=True):
-        kind = incident.type.replace("_", " ")
-        found.append(Finding(
-            "incident_near_route",
-            f"{incident.organisation} reported {kind} {hit.distance_m / 1000:.1f} km from the "
-            f"route at km {km:.1f}, at {incident.occurred_at.strftime('%d %b %Y %H:%M UTC')} "
-            f"(incident {incident.id}; a report, not a finding).",
-            {"incident": incident.id, "type": incident.type,
-             "reported_by": incident.organisation, "km_along": round(km, 2),
-             "distance_km": round(hit.distance_m / 1000, 3),
-             "occurred_at": incident.occurred_at.isoformat()}))
-    return found
+    found = index.nearby(route, radius_m, kinds=incident_kinds(since, until))
+    chosen = _chosen_incidents(zip(found.ids, found.metres, strict=True), incidents, since,
+                               until, limit)
+    return _incident_words(chosen, *_kms(route, chosen))
 
 
 def incidents_near(trip: Trip, *, radius_m: float, hours: int) -> list[Finding]:
@@ -268,16 +322,33 @@ def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
     relevant = _relevant(trip, index, pauses)
     per_pause = {p.id: coverage(trip, p) for p in relevant}
     covered_by = [i for i, found in per_pause.items() if found[0].code == "covered"]
+    route = trip.route
     if incidents is None and incident_facts is not None:
         if now is None:
             raise ValueError("incident findings from the index need the time of the check")
-        incidents = incidents_within(trip.route, index, incident_facts, radius_m=radius_m,
-                                     since=now - timedelta(hours=incident_hours), until=now)
+        # One look-up for sites and incidents, and the route prepared once for the km marks of
+        # both: the answers are those of `sites_near` and `incidents_within`.
+        since = now - timedelta(hours=incident_hours)
+        near = index.nearby(route, radius_m, kinds=[SITE, *incident_kinds(since, now)])
+        ids, metres = near.ids, near.metres
+        is_site = near.layer == (near.names.index(SITE) if SITE in near.names else -1)
+        at_sites, at_incidents = is_site.nonzero()[0].tolist(), (~is_site).nonzero()[0].tolist()
+        near_sites = _chosen_sites(zip(map(ids.__getitem__, at_sites),
+                                       map(metres.__getitem__, at_sites), strict=True),
+                                   sites, _LISTED)
+        near_incidents = _chosen_incidents(
+            zip(map(ids.__getitem__, at_incidents), map(metres.__getitem__, at_incidents),
+                strict=True), incident_facts, since, now, _LISTED)
+        site_kms, incident_kms = _kms(route, near_sites, near_incidents)
+        incidents = _incident_words(near_incidents, incident_kms)
+        site_findings = _site_words(near_sites, site_kms)
+    else:
+        site_findings = sites_near(route, index, sites, radius_m=radius_m)
     return Result(
         covered_by=covered_by,
         summary=_summary(covered_by, relevant),
         pauses=[f for found in per_pause.values() for f in found],
-        sites=sites_near(trip.route, index, sites, radius_m=radius_m),
+        sites=site_findings,
         incidents=list(incidents) if incidents is not None else incidents_near(
             trip, radius_m=radius_m, hours=incident_hours),
     )

@@ -191,3 +191,23 @@ def test_a_route_query_against_151000_features_takes_milliseconds() -> None:
         timings.append(time.perf_counter() - started)
     # ~1.2 ms on a 2-core CI machine; the bound only catches a lost index, not a slow runner.
     assert statistics.median(timings) < 0.02
+
+
+def test_nearby_is_near_as_columns_and_breaks_ties_by_kind_then_id() -> None:
+    index = SpatialIndex()
+    on_route = [Point(ROUTE.coords[1]), Point(ROUTE.coords[2])]  # both at 0 m: a tie
+    for n, point in enumerate(on_route):
+        index.upsert("site", f"s{9 - n}", point)
+        index.upsert("incident", f"i{n}", point)
+    rng = random.Random(5)
+    for i in range(300):
+        index.upsert("site", str(i), Point(rng.uniform(35.0, 37.8), rng.uniform(46.6, 48.0)))
+    index.upsert("pause", "p", buffer_m(Point(ROUTE.coords[1]), 2_000))
+    for _ in range(2):  # in the overlay, then after a rebuild
+        hits = index.near(ROUTE, 20_000)
+        found = index.nearby(ROUTE, 20_000)
+        assert found.hits() == hits
+        assert [(h.kind, h.id) for h in hits[:5]] == [
+            ("incident", "i0"), ("incident", "i1"), ("pause", "p"), ("site", "s8"), ("site", "s9")]
+        assert [h.distance_m for h in hits] == sorted(h.distance_m for h in hits)
+        index._layers["site"].rebuild()

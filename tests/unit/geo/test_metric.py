@@ -183,3 +183,20 @@ def test_km_along_many_agrees_with_km_along_point_by_point() -> None:
     many = km_along_many(line, points)
     assert many.tolist() == pytest.approx([km_along(line, p) for p in points], abs=0.01)
     assert km_along_many(line, []).shape == (0,)
+
+
+def test_km_along_many_on_a_long_winding_route_that_doubles_back() -> None:
+    """The nearest segment is found among the chunks near each point (`Along`): on a route of
+    hundreds of segments that comes back along itself, it is still the one GEOS projects onto."""
+    from corridor.geo.metric import Along, km_along_many
+
+    rng = random.Random(11)
+    there = [(36.0 + 0.006 * i, 47.5 + 0.002 * ((i * 7) % 5)) for i in range(150)]
+    line = LineString(there + [(x, y + 0.03) for x, y in reversed(there)])
+    points = [Point(rng.uniform(35.8, 37.1), rng.uniform(47.3, 47.8)) for _ in range(200)]
+    points += [Point(*xy) for xy in there[::17]]  # on the route: the first pass is the nearer
+    many = km_along_many(line, points)
+    assert many.tolist() == pytest.approx([km_along(line, p) for p in points], abs=1e-6)
+    along = Along(line)
+    assert along.km == length_km(line)
+    assert along.km_of([], []).shape == (0,)
