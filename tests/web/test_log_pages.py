@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corridor.log import merkle
+from corridor.log import merkle, note
 from corridor.log.models import LogEntry
 from tests.factories import World
 from tests.notifications_helpers import notify_site
@@ -93,6 +93,37 @@ def test_another_humanitarian_organisations_notification_is_withheld_on_the_log_
     _open(client, db, world, "aid-one.viewer")
     own = html.unescape(client.get(f"/log/entries/{seq}").text)
     assert notifier in own and f'"site":{site["id"]}' in own
+
+
+def test_both_pages_show_the_log_key_the_browser_checks_the_checkpoint_signature_with(
+        client: TestClient, db: Session, world: World) -> None:
+    _open(client, db, world, "party-a.viewer")
+    vkey = world.group.log_verifier_key
+    db.rollback()
+    for path in ("/log", "/log/entries/0"):
+        page = client.get(path)
+        assert page.status_code == 200, page.text
+        shown = re.search(r'<code class="hash" id="log-key">([^<]+)</code>', page.text)
+        assert shown is not None and html.unescape(shown.group(1)) == vkey
+        box = re.search(r'<div id="signature-check"[^>]*data-key="([^"]+)"', page.text)
+        assert box is not None and html.unescape(box.group(1)) == vkey
+        assert "data-bad-signature=" in page.text and "log.js" in page.text
+        # What the script checks: the note on the page opens with that key, and only with it.
+        text = html.unescape(re.search(r'id="checkpoint-note">(.*?)</pre>', page.text,
+                                       re.S).group(1))  # type: ignore[union-attr]
+        checkpoint, opened = note.open_checkpoint(text, note.NoteVerifier.from_vkey(vkey))
+        assert opened.verified[0].name == vkey.split("+")[0]
+        size_line = f"\n{checkpoint.size}\n"
+        tampered = text.replace(size_line, f"\n{checkpoint.size + 1}\n", 1)
+        try:
+            note.open_checkpoint(tampered, note.NoteVerifier.from_vkey(vkey))
+        except note.NoteError:
+            pass
+        else:
+            raise AssertionError("a tampered checkpoint opened")
+    # The entry that registered the key: entry 0, group.created.
+    entry0 = html.unescape(client.get("/log/entries/0").text)
+    assert f'"log_verifier_key":"{vkey}"' in entry0
 
 
 def test_the_log_pages_ask_for_a_login(client: TestClient) -> None:

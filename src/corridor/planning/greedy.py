@@ -12,25 +12,40 @@ from __future__ import annotations
 
 import heapq
 
+from corridor.planning.instance import CATEGORIES
 from corridor.planning.network import Network
 from corridor.planning.routes import Reservations, Route, Trip, book, fill, plan_trip, trip_legs
 
 
-def greedy(network: Network) -> list[Route]:
+def greedy(network: Network, start: list[Route] | None = None) -> list[Route]:
+    """The greedy plan; from `start` (routes of every vehicle, e.g. a rounded LP plan), it only
+    adds trips after each vehicle's last one, around the crossings `start` already reserves."""
     inst, layout = network.inst, network.layout
-    remaining = [{c: site.waiting.get(c) for c in ("wounded_or_sick", "older_or_disabled",
-                                                   "children", "others")}
-                 for site in inst.sites]
+    remaining = [{c: site.waiting.get(c) for c in CATEGORIES} for site in inst.sites]
     booked = Reservations(inst)
     legs = {(k, s): trip_legs(net, layout, s)
             for k, net in enumerate(network.types) for s in net.sites}
+    index = {net.vtype: k for k, net in enumerate(network.types)}
     routes: list[Route] = []
     free: list[tuple[int, int, int, int]] = []  # (step, -places, type k, route index)
-    for k, net in enumerate(network.types):
+    if start is None:
+        start = [Route(net.vtype, n + 1) for net in network.types
+                 for n in range(net.vehicle.count)]
+    for given in start:
+        k = index[given.vtype]
+        net = network.types[k]
         v = net.vehicle
-        for n in range(v.count):
-            free.append((0, -(v.seats + v.stretchers), k, len(routes)))
-            routes.append(Route(net.vtype, n + 1))
+        at = 0
+        for trip in given.trips:
+            book(net, trip.moves, booked)
+            for c, n in trip.people.items():
+                remaining[trip.site][c] -= n
+            last_leg, last_t = trip.moves[-1]
+            at = net.arrival_time(net.legs[last_leg], last_t)
+        route = Route(given.vtype, given.number, list(given.trips))
+        if at < net.steps:
+            free.append((at, -(v.seats + v.stretchers), k, len(routes)))
+        routes.append(route)
     heapq.heapify(free)
     while free:
         t0, places, k, r = heapq.heappop(free)

@@ -63,7 +63,8 @@ def make_plan(inst: Instance, options: Options | None = None) -> dict[str, Any]:
         result = mip.solve(network, warm=greedy_routes, time_limit=options.time_limit,
                            gap=options.gap, threads=options.threads)
         solver = {"status": result.status, "gap": result.gap, "objective": result.objective,
-                  "dual_bound": result.dual_bound, "build_s": round(result.build_s, 3),
+                  "dual_bound": result.dual_bound, "lp_bound": result.lp_bound,
+                  "build_s": round(result.build_s, 3),
                   "solve_s": round(result.solve_s, 3), "columns": result.n_cols,
                   "rows": result.n_rows}
         if result.status != "no_solution":

@@ -4,7 +4,9 @@ the entries (paged, filterable by type), and one entry with its inclusion proof.
 Entries are shown with the API's need-to-know redaction (`policy.log_entry_visible`): another
 humanitarian organisation's notification shows only its leaf hash, which is all an auditor needs.
 The proof is drawn by the server and checked again in the browser (`static/log.js`), against the
-root in the signed checkpoint text, so the reader need not trust this page's own verdict.
+root in the signed checkpoint text, whose Ed25519 signature the browser checks too with the group's
+log key (the verifier key registered in entry 0, shown so a reader can compare it with the one their
+auditor pinned), so the reader need not trust this page's own verdict.
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ def log_page(request: Request, login: WebUser, db: SessionDep,
                   note=checkpoints.with_cosignatures(db, cp), witnesses=witnesses,
                   cosigned=sum(1 for w in witnesses if w.current), entries=entries,
                   page=page, pages=pages, kind=type, kinds=kinds,
-                  types=type_labels(request))
+                  types=type_labels(request), vkey=principal.group.log_verifier_key)
 
 
 @router.get("/log/entries/{index:int}")
@@ -173,7 +175,7 @@ def entry_page(request: Request, login: WebUser, db: SessionDep, index: int) -> 
     return render(request, "log/entry.html", login=login, cp=cp, root=b64(cp.root),
                   note=checkpoints.with_cosignatures(db, cp), entry=_entry(principal, row),
                   included=included, proof=[b64(p) for p in proof], pretty=_pretty,
-                  types=type_labels(request),
+                  types=type_labels(request), vkey=principal.group.log_verifier_key,
                   api=f"/api/v1/groups/{principal.group.slug}/log/proofs/inclusion")
 
 

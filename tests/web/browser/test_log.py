@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.web.browser.harness import Demo, new_page, screenshot, serious_accessibility_violations
 
 
-def _result(page: Page) -> str:
-    check = page.locator("#proof-check")
+def _result(page: Page, box: str = "#proof-check") -> str:
+    check = page.locator(box)
     expect(check).to_have_attribute("data-result", re.compile("^(verified|failed)$"))
     return check.get_attribute("data-result") or ""
 
@@ -44,13 +44,18 @@ def test_an_entrys_inclusion_proof_is_verified_in_the_browser(browser: Browser,
     page.wait_for_url("**/log/entries/*")
     assert _result(page) == "verified"
     size = page.locator("#proof-check").get_attribute("data-size")
+    name = demo.data["group"]["log_verifier_key"].split("+")[0]
     expect(page.locator("#proof-check")).to_have_text(
-        f"Verified in your browser against the checkpoint of size {size}.")
+        f"Verified in your browser: the checkpoint of size {size} is signed with key {name} "
+        "and includes this entry.")
+    expect(page.locator("#signature-check")).to_have_text(
+        f"Checkpoint signature verified with key {name}.")
     expect(page.locator("#proof-hashes li").first).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "log-entry")
 
-    # A root that is not the signed one: the last step fails.
+    # A root that is not the signed one: the checkpoint signature fails, so the proof is not
+    # reported verified even though it would fold to the altered root's tree.
     page.evaluate("""() => {
       const note = document.getElementById('checkpoint-note');
       const lines = note.textContent.split('\\n');
@@ -59,7 +64,10 @@ def test_an_entrys_inclusion_proof_is_verified_in_the_browser(browser: Browser,
     }""")
     page.get_by_role("button", name="Check again").click()
     assert _result(page) == "failed"
-    expect(page.locator("#proof-check")).to_contain_text("Failed at the last step")
+    assert _result(page, "#signature-check") == "failed"
+    expect(page.locator("#proof-check")).to_contain_text(
+        "Not verified: the checkpoint signature failed. Signature not verified, step 4: "
+        f"the signature by {name} does not match the checkpoint text.")
     screenshot(page, "log-entry-tampered")
 
     # An entry altered on the page no longer hashes to its leaf: step 1 fails.
@@ -72,6 +80,50 @@ def test_an_entrys_inclusion_proof_is_verified_in_the_browser(browser: Browser,
     page.get_by_role("button", name="Check again").click()
     assert _result(page) == "failed"
     expect(page.locator("#proof-check")).to_contain_text("Failed at step 1")
+    context.close()
+
+
+def test_the_checkpoint_signature_is_verified_in_the_browser_with_the_log_key(
+        browser: Browser, demo: Demo) -> None:
+    vkey = demo.data["group"]["log_verifier_key"]
+    name = vkey.split("+")[0]
+    context, page = new_page(browser, demo, "icrc.delegate")
+    page.goto("/log")
+    expect(page.locator("#log-key")).to_have_text(vkey)  # to compare with the pinned key
+    assert _result(page, "#signature-check") == "verified"
+    expect(page.locator("#signature-check")).to_have_text(
+        f"Checkpoint signature verified with key {name}.")
+    screenshot(page, "log-signature")
+
+    # The same page with one digit of the checkpoint's size changed before the check runs.
+    def tamper(route: Route) -> None:
+        response = route.fetch()
+        body, count = re.subn(r'(id="checkpoint-note">[^\n]*\n\d*)(\d)',
+                              lambda m: m.group(1) + str((int(m.group(2)) + 1) % 10),
+                              response.text(), count=1)
+        assert count == 1
+        route.fulfill(response=response, body=body)
+
+    page.route(re.compile(r"/log$"), tamper)
+    page.goto("/log")
+    assert _result(page, "#signature-check") == "failed"
+    expect(page.locator("#signature-check")).to_have_text(
+        f"Signature not verified, step 4: the signature by {name} does not match the "
+        "checkpoint text.")
+    expect(page.locator("#log-key")).to_have_text(vkey)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "log-signature-tampered")
+
+    # A key that is not the log's (another name, hence another key ID) finds no signature.
+    page.unroute(re.compile(r"/log$"))
+    page.goto("/log")
+    assert _result(page, "#signature-check") == "verified"
+    page.evaluate("""() => {
+      const box = document.getElementById('signature-check');
+      box.dataset.key = box.dataset.key.replace(/^[^+]+/, 'example.org/other');
+    }""")
+    page.evaluate("document.dispatchEvent(new CustomEvent('corridor:refreshed'))")
+    expect(page.locator("#signature-check")).to_contain_text("Signature not verified, step 1")
     context.close()
 
 

@@ -191,3 +191,41 @@ def test_a_witness_key_is_refused_as_such(browser: Browser, demo: Demo) -> None:
     expect(page.locator("#sign-error")).to_contain_text("witness key")
     context.close()
 
+
+
+def test_a_party_declines_a_proposed_pause_with_its_key_in_the_browser(
+        browser: Browser, demo: Demo) -> None:
+    pause_id = _propose_by_api(demo, "Synthetic pause to be declined")
+    context, page = new_page(browser, demo, "russia.negotiator")
+    sent = _recording(page)
+    key_file = demo.key_files["russia"]["signing"]
+    page.goto(f"/pauses/{pause_id}")
+    page.get_by_role("link", name="Decline (signed)").click()
+    page.wait_for_url(re.compile(rf"/pauses/{pause_id}/sign\?decision=decline$"))
+    expect(page.get_by_role("heading", name="Sign a refusal")).to_be_visible()
+    expect(page.locator(".plain-words")).to_contain_text("declines version 1")
+    page.set_input_files("#key-file", key_file)
+    expect(page.locator("#key-status")).to_contain_text("SHA256:")
+    page.locator("#confirm").check()
+    page.get_by_role("button", name="Sign and send the refusal").click()
+    page.wait_for_url(re.compile(rf"/pauses/{pause_id}$"))
+    leaks = [r.url for r in sent for secret in _secrets_of(key_file)
+             if secret in (r.post_data_buffer or b"") or secret.decode("latin-1") in r.url]
+    assert leaks == []
+    posted = [r for r in sent if r.method == "POST" and r.url.endswith(f"/{pause_id}/declines")]
+    assert len(posted) == 1 and set(posted[0].post_data_json or {}) == {
+        "statement", "signature", "key"}
+    assert not [r for r in sent if r.method == "POST" and "/consents" in r.url]
+    # A decline of a proposed pause rejects it (lifecycle: proposed --decline--> rejected).
+    expect(page.locator("h1 .badge")).to_have_text("Rejected")
+    row = page.locator("table.consents tbody tr", has_text="Declined")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("russia.negotiator")
+    expect(row.locator("code.fingerprint")).to_contain_text("SHA256:")
+    expect(row.locator("a[href^='/log?entry=']")).to_have_count(1)
+    # Nothing is left to sign on a rejected pause.
+    expect(page.get_by_role("link", name="Sign consent")).to_have_count(0)
+    expect(page.get_by_role("link", name="Decline (signed)")).to_have_count(0)
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "pause-declined")
+    context.close()
