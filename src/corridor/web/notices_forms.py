@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -36,6 +35,7 @@ from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, allowed, require
 from corridor.web.deps import CheckedForm, WebUser
+from corridor.web.forms import field_for, validated
 from corridor.web.pauses_forms import parse_waypoints
 from corridor.web.render import gettext, render
 
@@ -53,14 +53,7 @@ _FIELD = {"route": "route", "via": "route", "departure": "departure", "arrival":
 
 def field_of(path: str | None) -> str:
     """The form field of a content path (`via.2` → `route`, `vehicles.count` → its input)."""
-    if not path:
-        return "form"
-    parts = path.replace("/", ".").split(".")
-    for n in range(len(parts), 0, -1):
-        found = _FIELD.get(".".join(parts[:n]))
-        if found:
-            return found
-    return "form"
+    return field_for(path, _FIELD)
 
 
 def pause_choices(db: Session, principal: Principal) -> list[dict[str, Any]]:
@@ -163,12 +156,7 @@ def body_of(request: Request, values: dict[str, Any]) -> MovementIn:
     else:
         raw["route"] = {"type": "LineString",
                         "coordinates": [[p["lon"], p["lat"]] for p in points]}
-    try:
-        return MovementIn.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{path}: {first['msg']}", field=path) from exc
+    return validated(MovementIn, raw)
 
 
 def form_page(request: Request, login: Any, db: Session, *, values: dict[str, Any],

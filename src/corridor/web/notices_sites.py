@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from corridor.deps import SessionDep
@@ -24,6 +23,7 @@ from corridor.notifications.models import SITE_TYPES, Site
 from corridor.notifications.schemas import SiteIn
 from corridor.policy import Action, allowed
 from corridor.web.deps import CheckedForm, WebUser
+from corridor.web.forms import validated
 from corridor.web.notices_common import ack_refused, labels, may_acknowledge, may_notify
 from corridor.web.notices_forms import OWN, form_values
 from corridor.web.pauses import script_json
@@ -119,12 +119,7 @@ def body_of(request: Request, values: dict[str, Any]) -> SiteIn:
     people = values.get("people_present", "").strip()
     raw = {"name": values.get("name", ""), "type": values.get("type", ""), "lat": lat,
            "lon": lon, "people_present": people or None}
-    try:
-        return SiteIn.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{path}: {first['msg']}", field=path) from exc
+    return validated(SiteIn, raw)
 
 
 def _lead(request: Request, field: str) -> str:

@@ -15,7 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from shapely.geometry import LineString
 from sqlalchemy import select
 from starlette.datastructures import FormData
@@ -33,6 +32,7 @@ from corridor.pauses.models import Pause
 from corridor.pauses.schemas import PauseContentIn
 from corridor.policy import Action, Target, require
 from corridor.web.deps import CheckedForm, WebUser
+from corridor.web.forms import field_for, validated
 from corridor.web.pauses import labels
 from corridor.web.render import gettext, render
 
@@ -54,16 +54,9 @@ _FIELD = {"title": "title", "purposes": "purposes", "window.start": "start",
 
 def field_of(path: str | None) -> str:
     """The form field a content path belongs to (`corridor.waypoints.2` → `waypoints`)."""
-    if not path:
-        return "form"
-    if path.startswith("corridor.waypoints") or path == "corridor.route":
+    if path and (path.startswith("corridor.waypoints") or path == "corridor.route"):
         return "waypoints"
-    parts = path.split(".")
-    for n in range(len(parts), 0, -1):
-        found = _FIELD.get(".".join(parts[:n]))
-        if found:
-            return found
-    return "form"
+    return field_for(path, _FIELD)
 
 
 def parse_waypoints(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -168,12 +161,7 @@ def content_of(request: Request, values: dict[str, Any]) -> PauseContentIn:
         "vehicle_marking": values.get("vehicle_marking", ""),
         "conditions": values.get("conditions", ""),
     }
-    try:
-        return PauseContentIn.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{path}: {first['msg']}", field=path) from exc
+    return validated(PauseContentIn, raw)
 
 
 def _lead(request: Request, field: str) -> str:
