@@ -125,6 +125,8 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         database_url=engine.url.render_as_string(hide_password=False),
         checkpoint_interval_seconds=0.0,
+        # Each write waits for its log index, so a test may read the log right after it.
+        wait_for_index_seconds=10.0,
     )
 
 

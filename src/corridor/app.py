@@ -3,6 +3,8 @@ and the request-body limit."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor import __version__
+from corridor.backpressure import Backpressure
 from corridor.config import Settings, get_settings
 from corridor.db import make_engine, make_sessionmaker
 from corridor.errors import CorridorError
@@ -143,8 +146,20 @@ class _TooLarge(Exception):
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The Corridor application: API under /api/v1 (the web pages mount here too)."""
     settings = settings or get_settings()
-    engine = engine or make_engine(settings.resolved_database_url)
+    engine = engine or make_engine(settings.resolved_database_url, pool_size=settings.pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The log's background integrator lives as long as the application serves.
+        integrator = app.state.sessionmaker.kw["info"]["integrator"]
+        integrator.start()
+        try:
+            yield
+        finally:
+            integrator.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Corridor",
         version=__version__,
         summary="Humanitarian pauses, notifications, counts and a verifiable log",
@@ -159,11 +174,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         log_key_dir=settings.log_key_dir,
         checkpoint_interval=settings.checkpoint_interval_seconds,
         batch_log=True,
+        wait_for_index=settings.wait_for_index_seconds,
     )
     app.add_exception_handler(CorridorError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Backpressure, limit=settings.concurrency, wait=settings.busy_wait_seconds,
+                       threads=settings.worker_threads)
 
     from corridor.alerts.api import router as alerts_router
     from corridor.groups.api import me_router
@@ -194,3 +212,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     mount(app)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The application as each worker process of `corridor serve --workers N` builds it
+    (uvicorn's factory): settings from the CORRIDOR_* environment variables."""
+    return create_app(get_settings())

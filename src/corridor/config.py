@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     max_vertices: int = 10_000
     checkpoint_interval_seconds: float = 1.0
+    # Requests one process works on at once; more are answered 503 with Retry-After. The
+    # database pool and the worker threads are sized from it (see `pool_size`, `worker_threads`).
+    concurrency: int = Field(default=16, ge=1, le=1024)
+    # How long a request may wait for a free slot before that 503 (kept well under a second).
+    busy_wait_seconds: float = Field(default=0.25, ge=0, lt=1)
+    # A change is answered at commit; its log index follows within a second. Tests set this to
+    # have each write wait (up to these seconds) until its entry has its index.
+    wait_for_index_seconds: float = 0.0
     # Where `npm ci` put the web pages' libraries; by default the project's node_modules.
     assets_dir: Path | None = None
     # A raster tile server ({z}/{x}/{y}) for where there is internet; the offline borders else.
@@ -50,6 +58,18 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return sqlite_url(self.data_dir / "corridor.sqlite3")
+
+    @property
+    def pool_size(self) -> int:
+        """Database connections per process: one per request in flight, and a few for the log's
+        integrator and the live-update polls, which do not count as requests."""
+        return self.concurrency + 4
+
+    @property
+    def worker_threads(self) -> int:
+        """Threads that run the synchronous routes: one per request in flight, and spare ones
+        so that live-update polls never wait behind requests."""
+        return self.concurrency + 8
 
     @property
     def log_key_dir(self) -> Path:

@@ -1,12 +1,15 @@
 """Engine, sessions and the declarative Base shared by every topic's models.
 
-SQLite runs in WAL mode with foreign keys on, and every transaction starts with BEGIN IMMEDIATE:
+SQLite runs in WAL mode with foreign keys on. Reads begin deferred transactions, so a reader
+never waits for the writer (WAL gives it a snapshot). Only a transaction opened with write intent
+(`begin_for_write`, used by the unit of work in `corridor.uow`) begins with BEGIN IMMEDIATE:
 SQLite allows one writer at a time anyway, and taking the write lock up front turns the
-"database is locked" upgrade failure of deferred transactions into an orderly wait.
+"database is locked" upgrade failure of a deferred transaction into an orderly wait.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -55,8 +58,19 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url` with Corridor's connection settings applied."""
+# Set only while `begin_for_write` opens a transaction: the SQLite begin hook reads it.
+_WRITE_INTENT: ContextVar[bool] = ContextVar("corridor_write_intent", default=False)
+
+
+def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Engine:
+    """An engine for `url` with Corridor's connection settings applied.
+
+    `pool_size` caps the connections one process holds (no overflow beyond it: a request that
+    cannot get one should have been refused by the in-flight limit before it got here)."""
+    if pool_size is not None:
+        kwargs.setdefault("pool_size", pool_size)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 10)
     if is_sqlite(url):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
@@ -64,6 +78,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def begin_for_write(db: Session) -> None:
+    """Open `db`'s transaction as a writer (on SQLite: BEGIN IMMEDIATE, the write lock now).
+
+    Any read transaction the session had is ended first; loaded objects stay usable."""
+    if db.in_transaction():
+        if db.new or db.dirty or db.deleted:
+            raise RuntimeError("begin_for_write with unflushed changes: open the write first")
+        db.commit()
+    token = _WRITE_INTENT.set(True)
+    try:
+        db.connection()
+    finally:
+        _WRITE_INTENT.reset(token)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -80,7 +109,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _WRITE_INTENT.get() else "BEGIN")
 
 
 def make_sessionmaker(
@@ -89,21 +118,66 @@ def make_sessionmaker(
     log_key_dir: Path | None = None,
     checkpoint_interval: float = 1.0,
     batch_log: bool = False,
+    wait_for_index: float = 0.0,
 ) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (services return them).
 
-    `info` carries where the groups' log keys live, so that sequencing the log after a change
-    can sign a checkpoint without every service function passing settings along.
+    `info` carries where the groups' log keys live, so that integrating the log can sign a
+    checkpoint without every service function passing settings along. With `batch_log` (a
+    server process) a background integrator numbers the log; requests wait for it only up to
+    `wait_for_index` seconds (0: they are answered at commit).
     """
     info: dict[str, object] = {
         "log_key_dir": log_key_dir,
         "checkpoint_interval": timedelta(seconds=checkpoint_interval),
+        "wait_for_index": wait_for_index,
     }
     maker = sessionmaker(bind=engine, expire_on_commit=False, info=info)
-    if batch_log:  # a server process: one thread numbers the log for all requests
-        from corridor.log.sequencer import Sequencer
-        from corridor.log.service import sequence_now
+    install_log_guard(maker)
+    if batch_log:
+        from corridor.log.integrator import Integrator
 
-        sequencer = Sequencer(maker, lambda db, group_id: sequence_now(db, group_id))
-        maker.kw["info"]["sequencer"] = sequencer
+        maker.kw["info"]["integrator"] = Integrator(maker)
     return maker
+
+
+class UnloggedChange(RuntimeError):
+    """A bug: a transaction changed a logged table without appending its log entry."""
+
+
+_LOGGED_SEEN, _LOG_APPENDED = "guard_logged_tables", "guard_log_appended"
+
+
+def install_log_guard(maker: sessionmaker[Session]) -> None:
+    """Refuse to commit a change to a logged table (a model with `__logged__ = True`) unless
+    the same transaction appended a log entry: every change goes through `corridor.uow`."""
+
+    def after_flush(session: Session, _context: Any) -> None:
+        seen: set[str] = session.info.setdefault(_LOGGED_SEEN, set())
+        for obj in session.new:
+            if type(obj).__tablename__ == "log_pending":
+                session.info[_LOG_APPENDED] = True
+        for obj in (*session.new, *session.deleted):
+            if getattr(obj, "__logged__", False):
+                seen.add(type(obj).__tablename__)
+        for obj in session.dirty:
+            if getattr(obj, "__logged__", False) and session.is_modified(obj):
+                seen.add(type(obj).__tablename__)
+
+    def before_commit(session: Session) -> None:
+        session.flush()
+        seen = session.info.get(_LOGGED_SEEN)
+        if seen and not session.info.get(_LOG_APPENDED):
+            tables = ", ".join(sorted(seen))
+            _forget(session)
+            raise UnloggedChange(f"a change to {tables} was about to commit without a log "
+                                 "entry; write it through corridor.uow.change")
+
+    def _forget(session: Session, *_args: Any) -> None:
+        session.info.pop(_LOGGED_SEEN, None)
+        session.info.pop(_LOG_APPENDED, None)
+
+    event.listen(maker, "after_flush", after_flush)
+    event.listen(maker, "before_commit", before_commit)
+    event.listen(maker, "after_commit", _forget)
+    event.listen(maker, "after_rollback", _forget)

@@ -1,8 +1,12 @@
-"""`corridor serve` and `corridor db upgrade`."""
+"""`corridor serve` and `corridor db upgrade`.
+
+Several workers (`--workers N`) each build the application from the environment (uvicorn needs
+an import string to start them); nothing is shared between them but the database."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
 
@@ -37,13 +41,17 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(
+        help="Worker processes; each takes CORRIDOR_CONCURRENCY requests at once and has its "
+             "own database pool (PostgreSQL; SQLite allows one writer whatever the number)",
+        min=1, max=64)] = 1,
 ) -> None:
     """Serve the web pages and the API (the schema must be up to date)."""
     settings = settings_for(db)
-    run_server(settings, host=host, port=port)
+    run_server(settings, host=host, port=port, workers=workers)
 
 
-def run_server(settings: object, *, host: str, port: int) -> None:
+def run_server(settings: object, *, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from corridor.app import create_app
@@ -53,7 +61,7 @@ def run_server(settings: object, *, host: str, port: int) -> None:
     from corridor.migrate import is_up_to_date
 
     assert isinstance(settings, Settings)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url, pool_size=settings.pool_size)
     if not is_up_to_date(engine):
         raise SchemaOutOfDate(
             "the database schema is out of date or missing; run `corridor db upgrade` "
@@ -61,10 +69,18 @@ def run_server(settings: object, *, host: str, port: int) -> None:
         )
     # Entries committed before a crash but not yet numbered get their numbers now.
     sequence_all(engine)
-    app = create_app(settings, engine)
     console.print(f"Corridor serving on http://{host}:{port}  (API: /api/v1)")
     # Open live-update streams never end by themselves: give them 3 s at shutdown.
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning",
+                               "timeout_graceful_shutdown": 3}
+    if workers == 1:
+        uvicorn.run(create_app(settings, engine), **options)
+        return
+    # Each worker process builds its own application (and engine) from the environment.
+    engine.dispose()
+    os.environ["CORRIDOR_DATABASE_URL"] = settings.resolved_database_url
+    os.environ["CORRIDOR_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run("corridor.app:create_app_from_env", factory=True, workers=workers, **options)
 
 
 def register(app: typer.Typer) -> None:

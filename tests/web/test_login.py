@@ -55,7 +55,8 @@ def test_repeated_failures_lock_the_account_for_a_while(
     for _ in range(5):
         assert log_in(client, "party-b.negotiator", "guess").status_code == 401
     locked = log_in(client, "party-b.negotiator", PASSWORD)
-    assert locked.status_code == 401 and "Too many failed attempts" in locked.text
+    assert locked.status_code == 401 and "Wrong username or password." in locked.text
+    assert "After five failed attempts in a row" in locked.text
     clock.set_clock(clock.FixedClock(clock.now() + timedelta(minutes=2)))
     assert log_in(client, "party-b.negotiator", PASSWORD).status_code == 303
 

@@ -6,7 +6,9 @@ import time
 
 from sqlalchemy.orm import Session
 
+from corridor.db import begin_for_write
 from corridor.log import checkpoints, note, signing
+from corridor.log import service as log
 from corridor.log.service import lock_head
 
 
@@ -15,7 +17,10 @@ def cosign_by_parties(db: Session, scenario: object) -> int:
     from corridor.demo.seed import Scenario
 
     assert isinstance(scenario, Scenario)
+    log.integrate(db, scenario.group.id)  # everything pending gets its place first
+    begin_for_write(db)
     head = lock_head(db, scenario.group.id)
+    assert head is not None
     cp = checkpoints.issue_if_due(db, head=head, force=True)
     db.commit()
     assert cp is not None

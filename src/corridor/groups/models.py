@@ -16,6 +16,7 @@ KEY_PURPOSES = ("signing", "witness")
 
 class Group(Base):
     __tablename__ = "groups"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -38,6 +39,7 @@ class Organisation(Base):
     """A member organisation of one group (UN OCHA, ICRC, a party, WFP, ...)."""
 
     __tablename__ = "organisations"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
     __table_args__ = (UniqueConstraint("group_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +94,7 @@ class SigningKey(Base):
     """An organisation's registered Ed25519 public key; the private key never reaches us."""
 
     __tablename__ = "signing_keys"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
     __table_args__ = (UniqueConstraint("organisation_id", "public_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

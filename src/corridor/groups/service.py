@@ -24,6 +24,7 @@ from corridor.groups.models import (
 from corridor.log import keyfile, signing
 from corridor.log import service as log
 from corridor.log.service import LogActor
+from corridor.uow import change, write
 from corridor.zones import validate_zone
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -85,41 +86,38 @@ def create_group(
         _positive(value, field)
     if not name.strip():
         raise InvalidInput("a group needs a name", field="name")
-    if db.scalar(select(Group.id).where(Group.slug == slug)) is not None:
-        raise Conflict(f"a group with slug '{slug}' already exists", field="slug")
-    verifier = keyfile.create_log_key(key_dir, slug=slug, origin=f"{origin_host}/{slug}")
-    group = Group(
-        slug=slug,
-        name=name.strip(),
-        timezone=timezone,
-        lead_time_hours=lead_time_hours,
-        emergency_lead_time_hours=emergency_lead_time_hours,
-        max_pause_hours=max_pause_hours,
-        ack_deadline_hours=ack_deadline_hours,
-        site_stale_days=site_stale_days,
-        log_verifier_key=verifier,
-        created_at=clock.now(),
-    )
-    db.add(group)
-    db.flush()
-    log.init_head(db, group_id=group.id)
-    log.commit_change(
-        db,
-        group=group,
-        actor=LogActor(None, "server-operator"),
-        type="group.created",
-        payload={
-            "slug": slug,
-            "name": group.name,
-            "timezone": timezone,
-            "log_verifier_key": verifier,
-            "lead_time_hours": lead_time_hours,
-            "emergency_lead_time_hours": emergency_lead_time_hours,
-            "max_pause_hours": max_pause_hours,
-            "ack_deadline_hours": ack_deadline_hours,
-            "site_stale_days": site_stale_days,
-        },
-    )
+    with change(db, group=None, actor=LogActor(None, "server-operator"), subject="group") as ch:
+        if db.scalar(select(Group.id).where(Group.slug == slug)) is not None:
+            raise Conflict(f"a group with slug '{slug}' already exists", field="slug")
+        verifier = keyfile.create_log_key(key_dir, slug=slug, origin=f"{origin_host}/{slug}")
+        group = Group(
+            slug=slug,
+            name=name.strip(),
+            timezone=timezone,
+            lead_time_hours=lead_time_hours,
+            emergency_lead_time_hours=emergency_lead_time_hours,
+            max_pause_hours=max_pause_hours,
+            ack_deadline_hours=ack_deadline_hours,
+            site_stale_days=site_stale_days,
+            log_verifier_key=verifier,
+            created_at=clock.now(),
+        )
+        db.add(group)
+        db.flush()
+        log.init_head(db, group_id=group.id)
+        ch.group = group
+        ch.log("group.created", {
+                "slug": slug,
+                "name": group.name,
+                "timezone": timezone,
+                "log_verifier_key": verifier,
+                "lead_time_hours": lead_time_hours,
+                "emergency_lead_time_hours": emergency_lead_time_hours,
+                "max_pause_hours": max_pause_hours,
+                "ack_deadline_hours": ack_deadline_hours,
+                "site_stale_days": site_stale_days,
+            },
+        )
     return group
 
 
@@ -158,28 +156,24 @@ def add_organisation(
     validate_zone(timezone, field="timezone")
     if not name.strip():
         raise InvalidInput("a member needs a name", field="name")
-    exists = db.scalar(
-        select(Organisation.id).where(Organisation.group_id == group.id, Organisation.slug == slug)
-    )
-    if exists is not None:
-        raise Conflict(f"'{slug}' is already a member of '{group.slug}'", field="slug")
-    org = Organisation(
-        group_id=group.id,
-        slug=slug,
-        name=name.strip(),
-        kind=kind,
-        timezone=timezone,
-        created_at=clock.now(),
-    )
-    db.add(org)
-    db.flush()
-    log.commit_change(
-        db,
-        group=group,
-        actor=actor,
-        type="member.added",
-        payload={"organisation": slug, "name": org.name, "kind": kind, "timezone": timezone},
-    )
+    with change(db, group=group, actor=actor, subject="member") as ch:
+        exists = db.scalar(
+            select(Organisation.id).where(Organisation.group_id == group.id, Organisation.slug == slug)
+        )
+        if exists is not None:
+            raise Conflict(f"'{slug}' is already a member of '{group.slug}'", field="slug")
+        org = Organisation(
+            group_id=group.id,
+            slug=slug,
+            name=name.strip(),
+            kind=kind,
+            timezone=timezone,
+            created_at=clock.now(),
+        )
+        db.add(org)
+        db.flush()
+        ch.log("member.added", {"organisation": slug, "name": org.name, "kind": kind, "timezone": timezone},
+        )
     return org
 
 
@@ -224,30 +218,25 @@ def add_person(
         validate_zone(timezone, field="timezone")
     if password is not None and len(password) < 10:
         raise InvalidInput("a password needs at least 10 characters", field="password")
-    if db.scalar(select(Person.id).where(Person.username == username)) is not None:
-        raise Conflict(f"the username '{username}' is taken", field="username")
-    person = Person(
-        organisation_id=organisation.id,
-        username=username,
-        display_name=display_name.strip() or username,
-        role=role,
-        password_hash=security.hash_password(password) if password else None,
-        language=language,
-        timezone=timezone,
-        active=True,
-        failed_logins=0,
-        created_at=clock.now(),
-    )
-    db.add(person)
-    db.flush()
-    group = organisation.group
-    log.commit_change(
-        db,
-        group=group,
-        actor=actor,
-        type="person.added",
-        payload={"organisation": organisation.slug, "username": username, "role": role},
-    )
+    with change(db, group=organisation.group, actor=actor, subject="person") as ch:
+        if db.scalar(select(Person.id).where(Person.username == username)) is not None:
+            raise Conflict(f"the username '{username}' is taken", field="username")
+        person = Person(
+            organisation_id=organisation.id,
+            username=username,
+            display_name=display_name.strip() or username,
+            role=role,
+            password_hash=security.hash_password(password) if password else None,
+            language=language,
+            timezone=timezone,
+            active=True,
+            failed_logins=0,
+            created_at=clock.now(),
+        )
+        db.add(person)
+        db.flush()
+        ch.log("person.added", {"organisation": organisation.slug, "username": username, "role": role},
+        )
     return person
 
 
@@ -258,23 +247,18 @@ def issue_token(
     label = label.strip() or "api"
     if len(label) > 100:
         raise InvalidInput("a token label has at most 100 characters", field="label")
-    secret = security.new_token()
-    token = ApiToken(
-        person_id=person.id,
-        token_hash=security.token_digest(secret),
-        label=label,
-        created_at=clock.now(),
-    )
-    db.add(token)
-    db.flush()
-    group = person.organisation.group
-    log.commit_change(
-        db,
-        group=group,
-        actor=actor,
-        type="token.issued",
-        payload={"username": person.username, "token_id": token.id, "label": label},
-    )
+    with change(db, group=person.organisation.group, actor=actor, subject="token") as ch:
+        secret = security.new_token()
+        token = ApiToken(
+            person_id=person.id,
+            token_hash=security.token_digest(secret),
+            label=label,
+            created_at=clock.now(),
+        )
+        db.add(token)
+        db.flush()
+        ch.log("token.issued", {"username": person.username, "token_id": token.id, "label": label},
+        )
     return token, secret
 
 
@@ -293,17 +277,12 @@ def list_tokens(db: Session, *, person: Person) -> list[ApiToken]:
 
 def revoke_token(db: Session, *, token: ApiToken, actor: LogActor) -> ApiToken:
     """Revoke a token; it stops working at once."""
-    if token.revoked_at is not None:
-        raise Conflict(f"token {token.id} was already revoked", field="token_id")
-    token.revoked_at = clock.now()
-    group = token.person.organisation.group
-    log.commit_change(
-        db,
-        group=group,
-        actor=actor,
-        type="token.revoked",
-        payload={"username": token.person.username, "token_id": token.id},
-    )
+    with change(db, group=token.person.organisation.group, actor=actor, subject="token") as ch:
+        if token.revoked_at is not None:
+            raise Conflict(f"token {token.id} was already revoked", field="token_id")
+        token.revoked_at = clock.now()
+        ch.log("token.revoked", {"username": token.person.username, "token_id": token.id},
+        )
     return token
 
 
@@ -315,10 +294,11 @@ def authenticate(db: Session, *, secret: str) -> Person | None:
     if token is None or token.revoked_at is not None or not token.person.active:
         return None
     now = clock.now()
-    # Write the last-use time at most once a minute, so reads do not become writes.
+    # Write the last-use time at most once a minute, in a short write of its own, so that reads
+    # do not become writes.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        token.last_used_at = now
-        db.commit()
+        with write(db, subject="token"):
+            token.last_used_at = now
     return token.person
 
 
@@ -335,37 +315,32 @@ def register_key(
     raw = signing.decode_public_key(public_key)
     _check_choice(purpose, KEY_PURPOSES, "purpose")
     encoded = signing.encode_public_key(raw)
-    exists = db.scalar(
-        select(SigningKey.id).where(
-            SigningKey.organisation_id == organisation.id, SigningKey.public_key == encoded
+    with change(db, group=organisation.group, actor=actor, subject="key") as ch:
+        exists = db.scalar(
+            select(SigningKey.id).where(
+                SigningKey.organisation_id == organisation.id, SigningKey.public_key == encoded
+            )
         )
-    )
-    if exists is not None:
-        raise Conflict("this key is already registered for the organisation", field="public_key")
-    key = SigningKey(
-        organisation_id=organisation.id,
-        public_key=encoded,
-        fingerprint=signing.fingerprint(raw),
-        purpose=purpose,
-        label=label.strip()[:100],
-        created_at=clock.now(),
-    )
-    db.add(key)
-    db.flush()
-    group = organisation.group
-    log.commit_change(
-        db,
-        group=group,
-        actor=actor,
-        type="key.registered",
-        payload={
-            "organisation": organisation.slug,
-            "key_id": key.id,
-            "public_key": encoded,
-            "fingerprint": key.fingerprint,
-            "purpose": purpose,
-        },
-    )
+        if exists is not None:
+            raise Conflict("this key is already registered for the organisation", field="public_key")
+        key = SigningKey(
+            organisation_id=organisation.id,
+            public_key=encoded,
+            fingerprint=signing.fingerprint(raw),
+            purpose=purpose,
+            label=label.strip()[:100],
+            created_at=clock.now(),
+        )
+        db.add(key)
+        db.flush()
+        ch.log("key.registered", {
+                "organisation": organisation.slug,
+                "key_id": key.id,
+                "public_key": encoded,
+                "fingerprint": key.fingerprint,
+                "purpose": purpose,
+            },
+        )
     return key
 
 
@@ -391,16 +366,11 @@ def get_key(db: Session, *, group: Group, key_id: int) -> SigningKey:
 
 def revoke_key(db: Session, *, key: SigningKey, actor: LogActor) -> SigningKey:
     """Revoke a key: signatures made with it from now on are refused."""
-    if key.revoked_at is not None:
-        raise Conflict(f"key {key.fingerprint} was already revoked", field="key_id")
-    key.revoked_at = clock.now()
-    group = key.organisation.group
-    log.commit_change(
-        db,
-        group=group,
-        actor=actor,
-        type="key.revoked",
-        payload={"organisation": key.organisation.slug, "key_id": key.id,
-                 "fingerprint": key.fingerprint},
-    )
+    with change(db, group=key.organisation.group, actor=actor, subject="key") as ch:
+        if key.revoked_at is not None:
+            raise Conflict(f"key {key.fingerprint} was already revoked", field="key_id")
+        key.revoked_at = clock.now()
+        ch.log("key.revoked", {"organisation": key.organisation.slug, "key_id": key.id,
+                     "fingerprint": key.fingerprint},
+        )
     return key

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corridor.db import Base, UTCDateTime
 from corridor.groups.models import Organisation, Person
+from corridor.log.models import LoggedMixin
 
 
-class Incident(Base):
+class Incident(LoggedMixin, Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +30,6 @@ class Incident(Base):
     content: Mapped[str] = mapped_column(Text)  # RFC 8785 canonical JSON, as hashed
     content_hash: Mapped[str] = mapped_column(String(64))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[Person] = relationship()
@@ -39,6 +39,7 @@ class IncidentLink(Base):
     """A pause, site or movement the report touched when it was made, and why."""
 
     __tablename__ = "incident_links"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
     __table_args__ = (UniqueConstraint("incident_id", "kind", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +52,7 @@ class IncidentLink(Base):
     parties: Mapped[str] = mapped_column(Text)  # JSON list of party slugs asked to answer
 
 
-class Evidence(Base):
+class Evidence(LoggedMixin, Base):
     """A file kept by its SHA-256 digest in the data directory; the row says whose and when."""
 
     __tablename__ = "incident_evidence"
@@ -64,13 +65,13 @@ class Evidence(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     added_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class FollowUp(Base):
     """Opened by a linked report; open until every party concerned answered or it is closed."""
 
     __tablename__ = "incident_followups"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
@@ -87,7 +88,7 @@ class FollowUp(Base):
     __mapper_args__ = {"version_id_col": row_version}
 
 
-class Answer(Base):
+class Answer(LoggedMixin, Base):
     """A party's answer to a follow-up: its claim, recorded as said."""
 
     __tablename__ = "incident_answers"
@@ -98,7 +99,6 @@ class Answer(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()

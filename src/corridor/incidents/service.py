@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from corridor import clock
 from corridor.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -27,6 +26,7 @@ from corridor.incidents.schemas import IncidentIn
 from corridor.log import service as log
 from corridor.log.canonical import canonicalize
 from corridor.policy import Action, Target, require
+from corridor.uow import Change, change
 
 # Clocks of reporting devices drift; a report this little ahead of ours is not "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -80,8 +80,8 @@ def _public_links(found: list[Link]) -> dict[str, Any]:
 
 def report(db: Session, *, principal: Principal, body: IncidentIn) -> Incident:
     """Record a report as its organisation's claim, link it, and open a follow-up if linked."""
-    incident = _record_report(db, principal, body)
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        incident = _record_report(ch, principal, body)
     return incident
 
 
@@ -98,14 +98,15 @@ def report_with_evidence(db: Session, *, principal: Principal, body: IncidentIn,
     digests = [digest for _, digest, _ in checked]
     if len(set(digests)) != len(digests):
         raise Conflict("the same file was attached twice", field="evidence")
-    incident = _record_report(db, principal, body)
-    for data, digest, kind in checked:
-        _attach(db, principal, incident, data, digest, kind, data_dir)
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        incident = _record_report(ch, principal, body)
+        for data, digest, kind in checked:
+            _attach(ch, principal, incident, data, digest, kind, data_dir)
     return incident
 
 
-def _record_report(db: Session, principal: Principal, body: IncidentIn) -> Incident:
+def _record_report(ch: Change, principal: Principal, body: IncidentIn) -> Incident:
+    db = ch.db
     require(principal.actor, Action.INCIDENT_REPORT,
             Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
     now = clock.now()
@@ -135,11 +136,9 @@ def _record_report(db: Session, principal: Principal, body: IncidentIn) -> Incid
         db.add(FollowUp(incident_id=incident.id, group_id=incident.group_id,
                         state=State.OPEN.value, parties=json.dumps(concerned), opened_at=now,
                         updated_at=now))
-    pending = log.append(db, group_id=principal.group.id, group_slug=principal.group.slug,
-                         actor=principal.log_actor(), type="incident.reported", payload={
-                             "incident": incident.id, "content_hash": incident.content_hash,
-                             "content": content, "links": _public_links(found),
-                             "followup": {"parties": concerned} if found else None})
+    pending = ch.log("incident.reported", {
+        "incident": incident.id, "content_hash": incident.content_hash, "content": content,
+        "links": _public_links(found), "followup": {"parties": concerned} if found else None})
     incident.log_pending_id = pending.id
     return incident
 
@@ -153,26 +152,24 @@ def add_evidence(db: Session, *, principal: Principal, incident: Incident, data:
         raise Forbidden("only the reporting organisation adds evidence to its report",
                         field="incident", extra={"permission": str(Action.INCIDENT_REPORT)})
     digest, kind = files.checked(data, media_type, max_bytes=max_bytes)
-    if db.scalar(select(Evidence).where(Evidence.incident_id == incident.id,
-                                        Evidence.sha256 == digest)) is not None:
-        raise Conflict(f"this file ({digest}) is already evidence of incident {incident.id}",
-                       field="evidence")
-    item = _attach(db, principal, incident, data, digest, kind, data_dir)
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        if db.scalar(select(Evidence).where(Evidence.incident_id == incident.id,
+                                            Evidence.sha256 == digest)) is not None:
+            raise Conflict(f"this file ({digest}) is already evidence of incident {incident.id}",
+                           field="evidence")
+        item = _attach(ch, principal, incident, data, digest, kind, data_dir)
     return item
 
 
-def _attach(db: Session, principal: Principal, incident: Incident, data: bytes, digest: str,
+def _attach(ch: Change, principal: Principal, incident: Incident, data: bytes, digest: str,
             kind: str, data_dir: Path) -> Evidence:
     files.store(data_dir, digest, data)  # before the commit: the log never names a missing file
-    pending = log.append(db, group_id=incident.group_id, group_slug=principal.group.slug,
-                         actor=principal.log_actor(), type="incident.evidence_added", payload={
-                             "incident": incident.id, "sha256": digest, "size": len(data),
-                             "media_type": kind})
+    pending = ch.log("incident.evidence_added", {
+        "incident": incident.id, "sha256": digest, "size": len(data), "media_type": kind})
     item = Evidence(incident_id=incident.id, sha256=digest, size=len(data), media_type=kind,
                     added_by_id=principal.person.id, added_at=clock.now(),
                     log_pending_id=pending.id)
-    db.add(item)
+    ch.db.add(item)
     return item
 
 
@@ -193,50 +190,40 @@ def answer(db: Session, *, principal: Principal, incident: Incident, text: str) 
     """A party concerned puts its answer on record (a log entry), whatever the follow-up's state."""
     require(principal.actor, Action.INCIDENT_ANSWER,
             Target(group_id=incident.group_id, organisation_id=principal.organisation.id))
-    followup = _open_followup(db, incident)
-    party = principal.organisation.slug
-    concerned = set(json.loads(followup.parties))
-    if party not in concerned:
-        raise Forbidden(f"{party} is not a party concerned by this follow-up (those are: "
-                        f"{', '.join(sorted(concerned))})", field="party",
-                        extra={"permission": str(Action.INCIDENT_ANSWER)})
-    state = State(followup.state)
-    after = next_state(state, answer_move(state, concerned=concerned,
-                                          answered=answered_by(db, followup) | {party}))
-    followup.state, followup.updated_at = after.value, clock.now()
-    pending = log.append(db, group_id=incident.group_id, group_slug=principal.group.slug,
-                         actor=principal.log_actor(), type="incident.answered", payload={
-                             "incident": incident.id, "party": party, "text": text,
-                             "followup": after.value})
-    item = Answer(followup_id=followup.id, organisation_id=principal.organisation.id,
-                  person_id=principal.person.id, text=text, created_at=clock.now(),
-                  log_pending_id=pending.id)
-    db.add(item)
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        followup = _open_followup(db, incident)
+        party = principal.organisation.slug
+        concerned = set(json.loads(followup.parties))
+        if party not in concerned:
+            raise Forbidden(f"{party} is not a party concerned by this follow-up (those are: "
+                            f"{', '.join(sorted(concerned))})", field="party",
+                            extra={"permission": str(Action.INCIDENT_ANSWER)})
+        state = State(followup.state)
+        after = next_state(state, answer_move(state, concerned=concerned,
+                                              answered=answered_by(db, followup) | {party}))
+        followup.state, followup.updated_at = after.value, clock.now()
+        pending = ch.log("incident.answered", {
+            "incident": incident.id, "party": party, "text": text, "followup": after.value})
+        item = Answer(followup_id=followup.id, organisation_id=principal.organisation.id,
+                      person_id=principal.person.id, text=text, created_at=clock.now(),
+                      log_pending_id=pending.id)
+        db.add(item)
     return item
 
 
 def close(db: Session, *, principal: Principal, incident: Incident, reason: str) -> FollowUp:
     """The convener closes an open follow-up, saying why; answers stay, and may still come."""
     require(principal.actor, Action.FOLLOWUP_CLOSE, Target(group_id=incident.group_id))
-    followup = _open_followup(db, incident)
-    followup.state = next_state(State(followup.state), Move.CLOSE).value
-    followup.updated_at, followup.closed_by_id = clock.now(), principal.person.id
-    followup.close_reason = reason
-    log.append(db, group_id=incident.group_id, group_slug=principal.group.slug,
-               actor=principal.log_actor(), type="incident.followup_closed",
-               payload={"incident": incident.id, "reason": reason,
-                        "awaiting": sorted(set(json.loads(followup.parties))
-                                           - answered_by(db, followup))})
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        followup = _open_followup(db, incident)
+        followup.state = next_state(State(followup.state), Move.CLOSE).value
+        followup.updated_at, followup.closed_by_id = clock.now(), principal.person.id
+        followup.close_reason = reason
+        ch.log("incident.followup_closed", {
+            "incident": incident.id, "reason": reason,
+            "awaiting": sorted(set(json.loads(followup.parties)) - answered_by(db, followup))})
     return followup
 
 
-def _commit(db: Session, principal: Principal) -> None:
-    try:
-        db.commit()
-    except (IntegrityError, StaleDataError) as exc:
-        db.rollback()
-        raise Conflict("the incident changed while this request was being made; read it again "
-                       "and retry", field="incident") from exc
-    log.sequence(db, group_id=principal.group.id)
+def _change(db: Session, principal: Principal) -> AbstractContextManager[Change]:
+    return change(db, group=principal.group, actor=principal.log_actor(), subject="incident")

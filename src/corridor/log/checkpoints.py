@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor import clock
+from corridor.db import begin_for_write
 from corridor.errors import Conflict, InvalidSignature, NotFound
 from corridor.groups.models import Group, Organisation, SigningKey
 from corridor.log import keyfile, note, signing
@@ -63,14 +64,8 @@ def issue_if_due(db: Session, *, head: LogHead, force: bool = False) -> Checkpoi
 
 
 def current(db: Session, *, group: Group) -> Checkpoint:
-    """The newest checkpoint, signing a fresh one first if entries arrived since (rate-limited)."""
-    from corridor.log.service import lock_head
-
-    head = lock_head(db, group.id)
-    cp = issue_if_due(db, head=head, force=False)
-    db.commit()
-    if cp is None:
-        cp = latest(db, group_id=group.id)
+    """The newest checkpoint (a read: the integrator signs new ones, at most once a second)."""
+    cp = latest(db, group_id=group.id)
     if cp is None:
         raise NotFound("this log has no checkpoint yet")
     return cp
@@ -120,18 +115,20 @@ def add_cosignature(
         raise InvalidSignature(
             f"the cosignature does not verify with any witness key of {organisation.slug} "
             f"under the name '{name}' for the checkpoint of size {size}", field="cosignature")
+    # Not a log entry: a cosignature is a signature *on* the log, verifiable on its own.
+    begin_for_write(db)
     dup = db.scalar(
         select(Cosignature.id).where(
             Cosignature.group_id == group.id, Cosignature.size == size,
             Cosignature.signing_key_id == key.id)
     )
     if dup is not None:
-        raise Conflict("this witness key already cosigned that checkpoint", field="cosignature")
+        raise Conflict("this witness key already cosigned that checkpoint",
+                       field="cosignature")
     cosig = Cosignature(
         group_id=group.id, size=size, signing_key_id=key.id, line=line.strip(),
         timestamp=timestamp, created_at=clock.now(),
     )
     db.add(cosig)
-    # Not a log entry: a cosignature is a signature *on* the log, verifiable on its own.
     db.commit()
     return cosig

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from corridor.db import Base, UTCDateTime
 
@@ -25,7 +25,22 @@ class LogPending(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
     time: Mapped[datetime] = mapped_column(UTCDateTime())
-    envelope: Mapped[str] = mapped_column(Text)  # canonical JSON without "seq"
+    envelope: Mapped[str] = mapped_column(Text)  # the entry itself: canonical JSON
+    # Known at commit, so a client can look its change up before it has an index.
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
+
+
+class LoggedMixin:
+    """A row that records a change: the id of the log entry committed with it.
+
+    The unit of work (`corridor.uow`) refuses to commit a new or changed row of a class with this
+    mixin, or with `__logged__ = True`, unless the same transaction appended a log entry."""
+
+    __logged__ = True
+
+    @declared_attr
+    def log_pending_id(cls) -> Mapped[int]:
+        return mapped_column(BigInteger)
 
 
 class LogEntry(Base):

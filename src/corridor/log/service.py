@@ -1,10 +1,15 @@
-"""Writing the log: `append` in the change's transaction, `sequence` right after its commit.
+"""Writing the log: `append` in the change's transaction; `integrate` numbers entries later.
 
-Why two steps: a writer that held the log's lock through its own commit would cap the whole
-group at one commit per fsync. Instead each change commits its data together with a pending
-envelope (so a change and its entry exist together or not at all), and then any writer
-sequences every pending envelope it can see in one batch under the head's row lock: gapless
-numbers, O(log n) new tree nodes per entry, one commit per batch.
+Why two steps (as Tessera does): a writer that held the log's lock through its own commit
+would cap the whole group at one commit per fsync. Instead each change commits its data
+together with its finished entry (so a change and its entry exist together or not at all, and
+the entry's leaf hash is known at commit), and is answered then. A background integrator in
+each server process (`corridor.log.integrator`) then numbers every pending entry of a group in
+one batch under the head's row lock: gapless numbers, O(log n) new tree nodes per entry, one
+commit per batch. Whichever process takes the lock does the work; the others skip it.
+
+An entry's index is its place in the tree, so the entry itself does not repeat it; entries
+written before this change carry a "seq" equal to their index, which the auditor still checks.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from corridor import clock
+from corridor.db import begin_for_write
 from corridor.log import merkle
 from corridor.log.canonical import canonicalize
 from corridor.log.models import LogEntry, LogHead, LogNode, LogPending
@@ -64,7 +70,9 @@ def append(
     if signature is not None:
         envelope["signature"] = signature
     # Canonicalise now, so a payload that cannot be logged fails the change itself.
-    pending = LogPending(group_id=group_id, time=at, envelope=canonicalize(envelope).decode())
+    data = canonicalize(envelope)
+    pending = LogPending(group_id=group_id, time=at, envelope=data.decode(),
+                         leaf_hash=merkle.leaf_hash(data))
     db.add(pending)
     db.flush()
     return pending
@@ -76,45 +84,60 @@ def init_head(db: Session, *, group_id: int) -> None:
     db.flush()
 
 
-def lock_head(db: Session, group_id: int) -> LogHead:
-    """The head row, locked until the transaction ends (SQLite: BEGIN IMMEDIATE already is)."""
-    head = db.scalars(
-        select(LogHead).where(LogHead.group_id == group_id).with_for_update()
-    ).one()
-    return head
+def lock_head(db: Session, group_id: int, *, skip_locked: bool = False) -> LogHead | None:
+    """The head row, locked until the transaction ends; None if `skip_locked` and another
+    transaction holds it (SQLite: the caller's write transaction already is the lock)."""
+    query = select(LogHead).where(LogHead.group_id == group_id)
+    if db.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=skip_locked)
+    return db.scalars(query).first()
 
 
-def sequence(db: Session, *, group_id: int) -> None:
-    """After committing a change: return once its entry has its number. In a server process the
-    per-process sequencer batches concurrent writers into one round; elsewhere (the CLI, tests
-    without a server) the entries are numbered right here."""
-    sequencer = db.info.get("sequencer")
-    if sequencer is not None:
-        sequencer.wait(group_id)
-    else:
-        sequence_now(db, group_id)
+def integrate(db: Session, group_id: int, *, skip_locked: bool = False) -> int | None:
+    """Number every pending entry of the group and sign a checkpoint if one is due; commit.
 
+    Returns the new size, or None when another process holds the head (`skip_locked`)."""
+    from corridor.log import checkpoints  # here, not at the top: checkpoints imports us
 
-def sequence_now(db: Session, group_id: int) -> int:
-    """Give every visible pending envelope of the group its number; commit; return the new size."""
     while True:
-        head = lock_head(db, group_id)
+        begin_for_write(db)
+        head = lock_head(db, group_id, skip_locked=skip_locked)
+        if head is None:
+            db.rollback()
+            return None
         pending = db.scalars(
             select(LogPending)
             .where(LogPending.group_id == group_id)
             .order_by(LogPending.id)
             .limit(BATCH)
         ).all()
-        if not pending:
-            db.rollback()  # nothing written: no commit to wait for while holding the lock
-            return head.size
-        _integrate(db, head, list(pending))
-        from corridor.log import checkpoints  # here, not at the top: checkpoints imports us
-
+        if pending:
+            _integrate(db, head, list(pending))
         checkpoints.issue_if_due(db, head=head)
         db.commit()
         if len(pending) < BATCH:
             return head.size
+
+
+def sequence(db: Session, *, group_id: int) -> None:
+    """After committing a change outside a server (the CLI, the demo, tests without a server):
+    number its entry now. In a server process the integrator does it in the background, and a
+    request waits for its entry's number only when the settings ask for it (tests)."""
+    integrator = db.info.get("integrator")
+    if integrator is None:
+        integrate(db, group_id)
+        return
+    integrator.nudge(group_id)
+    wait = db.info.get("wait_for_index", 0.0)
+    if wait:
+        integrator.wait(group_id, timeout=wait)
+
+
+def sequence_now(db: Session, group_id: int) -> int:
+    """Number the group's pending entries now, waiting for the head lock; return the size."""
+    size = integrate(db, group_id)
+    assert size is not None
+    return size
 
 
 def _integrate(db: Session, head: LogHead, pending: list[LogPending]) -> None:
@@ -123,10 +146,8 @@ def _integrate(db: Session, head: LogHead, pending: list[LogPending]) -> None:
     new_rows: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     for item in pending:
-        envelope = json.loads(item.envelope)
-        envelope["seq"] = size
-        data = canonicalize(envelope)
-        lh = merkle.leaf_hash(data)
+        data = item.envelope.encode()
+        lh = item.leaf_hash
         for level, idx, h in merkle.new_nodes_on_append(nodes, size, lh):
             nodes[(level, idx)] = h
             new_rows.append({"group_id": head.group_id, "level": level, "idx": idx, "hash": h})
@@ -135,7 +156,7 @@ def _integrate(db: Session, head: LogHead, pending: list[LogPending]) -> None:
                 "group_id": head.group_id,
                 "seq": size,
                 "pending_id": item.id,
-                "type": envelope["type"],
+                "type": json.loads(data)["type"],
                 "data": data,
                 "leaf_hash": lh,
             }
@@ -183,7 +204,7 @@ def load_nodes(
 
 
 def seq_of(db: Session, pending_id: int) -> int | None:
-    """The number an appended envelope received, once sequenced."""
+    """The number an appended entry received, once integrated (lists: use `log.refs`)."""
     return db.scalar(select(LogEntry.seq).where(LogEntry.pending_id == pending_id))
 
 
@@ -216,11 +237,11 @@ def commit_change(
     return pending
 
 
-def sequence_all(engine: Engine) -> None:
-    """Sequence what every group left pending (at start-up, after a crash)."""
+def sequence_all(engine: Engine, *, log_key_dir: Any = None) -> None:
+    """Number what every group left pending (at start-up, after a crash)."""
     from corridor.db import make_sessionmaker
 
-    with make_sessionmaker(engine)() as db:
+    with make_sessionmaker(engine, log_key_dir=log_key_dir)() as db:
         group_ids = list(db.scalars(select(LogHead.group_id)))
         db.rollback()
         for group_id in group_ids:

@@ -13,16 +13,15 @@ and the lead-time rule run from when they received what they are asked to acknow
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corridor import clock
 from corridor.errors import Conflict, InvalidInput
 from corridor.groups.principal import Principal
-from corridor.log import service as log
 from corridor.log.canonical import canonicalize
 from corridor.notifications import places, rules
 from corridor.notifications.content import (
@@ -37,6 +36,7 @@ from corridor.notifications.service import Subject, target
 from corridor.pauses import service as pauses
 from corridor.pauses.models import Pause
 from corridor.policy import Action, allowed, require
+from corridor.uow import Change, change
 
 
 def _kind(subject: Subject) -> str:
@@ -64,7 +64,6 @@ def _claim(db: Session, subject: Subject, expected: int, /, **values: Any) -> No
                             model.withdrawn_at.is_(None))
         .values(**values).execution_options(synchronize_session=False)))
     if result.rowcount != 1:
-        db.rollback()
         raise Conflict(f"this {_kind(subject)} was changed by another request just now; read "
                        "it again", field="version")
     for name, value in values.items():  # the same values, so the change feed sees the object
@@ -81,22 +80,16 @@ def _superseded(subject: Subject) -> NoticeVersion:
         superseded_at=clock.now())
 
 
-def _log_and_commit(db: Session, principal: Principal, subject: Subject, change: str,
-                    payload: dict[str, Any]) -> int:
-    """Append the change's entry and commit both; the entry's pending id."""
-    try:
-        pending = log.append(
-            db, group_id=principal.group.id, group_slug=principal.group.slug,
-            actor=principal.log_actor(), type=f"{_kind(subject)}.{change}", payload=payload).id
-        if change == "amended":  # the notice's log number is that of its current content
-            subject.log_pending_id = pending
-        db.commit()
-    except IntegrityError as exc:
-        db.rollback()
-        raise Conflict(f"this {_kind(subject)} was changed by another request just now; read "
-                       "it again", field="version") from exc
-    log.sequence(db, group_id=principal.group.id)
+def _log(ch: Change, subject: Subject, change: str, payload: dict[str, Any]) -> int:
+    """Append the change's entry; the entry's pending id."""
+    pending = ch.log(f"{_kind(subject)}.{change}", payload).id
+    if change == "amended":  # the notice's log number is that of its current content
+        subject.log_pending_id = pending
     return pending
+
+
+def _change(db: Session, principal: Principal, subject: Subject) -> AbstractContextManager[Change]:
+    return change(db, group=principal.group, actor=principal.log_actor(), subject=_kind(subject))
 
 
 def _unchanged(subject: Subject, digest: str) -> None:
@@ -117,15 +110,16 @@ def amend_site(db: Session, *, principal: Principal, site: Site, body: SiteAmend
     previous = site.content_hash
     old = _superseded(site)
     lon, lat = content["location"]["coordinates"]
-    _claim(db, site, body.version, version=body.version + 1)
-    db.add(old)
-    site.name, site.site_type, site.lon, site.lat = content["name"], plain.type, lon, lat
-    site.people_present = plain.people_present
-    site.content, site.content_hash = canonicalize(content).decode(), digest
-    site.notified_at = site.confirmed_at = now
-    _log_and_commit(db, principal, site, "amended", {
-        "site": site.id, "version": site.version, "content_hash": digest,
-        "previous_hash": previous})
+    with _change(db, principal, site) as ch:
+        _claim(db, site, body.version, version=body.version + 1)
+        db.add(old)
+        site.name, site.site_type, site.lon, site.lat = content["name"], plain.type, lon, lat
+        site.people_present = plain.people_present
+        site.content, site.content_hash = canonicalize(content).decode(), digest
+        site.notified_at = site.confirmed_at = now
+        _log(ch, site, "amended", {
+            "site": site.id, "version": site.version, "content_hash": digest,
+            "previous_hash": previous})
     return site
 
 
@@ -153,23 +147,24 @@ def amend_movement(db: Session, *, principal: Principal, movement: Movement,
     _unchanged(movement, digest)
     previous = movement.content_hash
     old = _superseded(movement)
-    _claim(db, movement, body.version, version=body.version + 1)
-    db.add(old)
-    west, south, east, north = made.route.bounds
-    movement.pause_id, movement.departure, movement.arrival = plain.pause, made.departure, \
-        made.arrival
-    movement.emergency = plain.emergency
-    movement.required_lead_hours = rules.required_lead_hours(
-        emergency=plain.emergency, lead_hours=group.lead_time_hours,
-        emergency_lead_hours=group.emergency_lead_time_hours)
-    movement.length_km = made.length_km
-    movement.min_lon, movement.min_lat, movement.max_lon, movement.max_lat = (
-        west, south, east, north)
-    movement.content, movement.content_hash = canonicalize(made.content).decode(), digest
-    movement.notified_at = now
-    _log_and_commit(db, principal, movement, "amended", {
-        "movement": movement.id, "version": movement.version, "content_hash": digest,
-        "previous_hash": previous})
+    with _change(db, principal, movement) as ch:
+        _claim(db, movement, body.version, version=body.version + 1)
+        db.add(old)
+        west, south, east, north = made.route.bounds
+        movement.pause_id, movement.departure, movement.arrival = plain.pause, made.departure, \
+            made.arrival
+        movement.emergency = plain.emergency
+        movement.required_lead_hours = rules.required_lead_hours(
+            emergency=plain.emergency, lead_hours=group.lead_time_hours,
+            emergency_lead_hours=group.emergency_lead_time_hours)
+        movement.length_km = made.length_km
+        movement.min_lon, movement.min_lat, movement.max_lon, movement.max_lat = (
+            west, south, east, north)
+        movement.content, movement.content_hash = canonicalize(made.content).decode(), digest
+        movement.notified_at = now
+        _log(ch, movement, "amended", {
+            "movement": movement.id, "version": movement.version, "content_hash": digest,
+            "previous_hash": previous})
     return movement
 
 
@@ -180,8 +175,9 @@ def withdraw(db: Session, *, principal: Principal, subject: Subject, version: in
     require(principal.actor, Action.NOTIFICATION_WITHDRAW, target(subject))
     _current(subject, version)
     kind = _kind(subject)
-    _claim(db, subject, version, withdrawn_at=clock.now())
-    _log_and_commit(db, principal, subject, "withdrawn", {
-        kind: subject.id, "version": version, "content_hash": subject.content_hash,
-        "reason": reason.strip()})
+    with _change(db, principal, subject) as ch:
+        _claim(db, subject, version, withdrawn_at=clock.now())
+        _log(ch, subject, "withdrawn", {
+            kind: subject.id, "version": version, "content_hash": subject.content_hash,
+            "reason": reason.strip()})
     return subject

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -23,11 +22,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corridor.db import Base, UTCDateTime
 from corridor.groups.models import Organisation, Person
+from corridor.log.models import LoggedMixin
 
 SITE_TYPES = ("hospital", "shelter", "warehouse", "office", "distribution_point", "other")
 
 
-class Site(Base):
+class Site(LoggedMixin, Base):
     """A static place with a humanitarian function, notified so that it is not struck."""
 
     __tablename__ = "sites"
@@ -45,7 +45,6 @@ class Site(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
     # The current version (an amendment adds one) and, once withdrawn, when: see amend.py.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -54,7 +53,7 @@ class Site(Base):
     created_by: Mapped[Person] = relationship()
 
 
-class Movement(Base):
+class Movement(LoggedMixin, Base):
     """A convoy or mission on a route between a planned departure and arrival."""
 
     __tablename__ = "movements"
@@ -78,7 +77,6 @@ class Movement(Base):
     content: Mapped[str] = mapped_column(Text)  # RFC 8785 canonical JSON, as hashed
     content_hash: Mapped[str] = mapped_column(String(64))
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -86,7 +84,7 @@ class Movement(Base):
     created_by: Mapped[Person] = relationship()
 
 
-class Acknowledgement(Base):
+class Acknowledgement(LoggedMixin, Base):
     """One party's receipt of one site or movement (receipt, not a guarantee)."""
 
     __tablename__ = "acknowledgements"
@@ -108,14 +106,13 @@ class Acknowledgement(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()
 
 
-class NoticeVersion(Base):
+class NoticeVersion(LoggedMixin, Base):
     """A superseded version of a site or movement, kept when it is amended: what a party
     acknowledged earlier can still be read and its hash checked."""
 
@@ -137,11 +134,10 @@ class NoticeVersion(Base):
     content: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
     superseded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class GroupPlace(Base):
+class GroupPlace(LoggedMixin, Base):
     """A place a contact group added to the gazetteer (a village, a plant, a checkpoint)."""
 
     __tablename__ = "group_places"
@@ -159,7 +155,6 @@ class GroupPlace(Base):
     note: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
 
 # Whatever writes a site, incident or pause also records it in the group's change feed.

@@ -6,18 +6,17 @@ before the registry's, so a group's agreed spelling and point win."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from corridor import clock
 from corridor.errors import Conflict, InvalidInput
 from corridor.geo.gazetteer import Gazetteer, Place, normalise
 from corridor.groups.principal import Principal
-from corridor.log import service as log
 from corridor.notifications.content import default_gazetteer
 from corridor.notifications.models import GroupPlace
 from corridor.notifications.schemas import PlaceIn
 from corridor.policy import Action, Target, require
+from corridor.uow import change
 
 MAX_RESULTS = 50
 
@@ -49,32 +48,24 @@ def add(db: Session, *, principal: Principal, body: PlaceIn) -> GroupPlace:
     if not key:
         raise InvalidInput("a place needs a name with at least one letter or digit",
                            field="name")
-    existing = db.scalar(select(GroupPlace).where(GroupPlace.group_id == principal.group.id,
-                                                  GroupPlace.key == key))
-    if existing is not None:
-        raise Conflict(f"this group already has a place called {existing.name!r} "
-                       f"({existing.lon}, {existing.lat}); choose another name",
-                       field="name", extra={"place": existing.id})
-    country = body.country.upper() if body.country else None
-    place = GroupPlace(group_id=principal.group.id, name=name, key=key,
-                       lon=round(body.lon, 7) + 0.0, lat=round(body.lat, 7) + 0.0,
-                       country=country, kind=(body.kind or "").strip() or None,
-                       note=body.note.strip(), created_by_id=principal.person.id,
-                       created_at=clock.now(), log_pending_id=0)
-    try:
+    with change(db, group=principal.group, actor=principal.log_actor(), subject="place") as ch:
+        existing = db.scalar(select(GroupPlace).where(GroupPlace.group_id == principal.group.id,
+                                                      GroupPlace.key == key))
+        if existing is not None:
+            raise Conflict(f"this group already has a place called {existing.name!r} "
+                           f"({existing.lon}, {existing.lat}); choose another name",
+                           field="name", extra={"place": existing.id})
+        country = body.country.upper() if body.country else None
+        place = GroupPlace(group_id=principal.group.id, name=name, key=key,
+                           lon=round(body.lon, 7) + 0.0, lat=round(body.lat, 7) + 0.0,
+                           country=country, kind=(body.kind or "").strip() or None,
+                           note=body.note.strip(), created_by_id=principal.person.id,
+                           created_at=clock.now(), log_pending_id=0)
         db.add(place)
         db.flush()
-        place.log_pending_id = log.append(
-            db, group_id=principal.group.id, group_slug=principal.group.slug,
-            actor=principal.log_actor(), type="place.added",
-            payload={"place": place.id, "name": name, "lon": place.lon, "lat": place.lat,
-                     "country": country, "kind": place.kind, "note": place.note}).id
-        db.commit()
-    except IntegrityError as exc:
-        db.rollback()
-        raise Conflict(f"another request just added a place called {name!r} to this group",
-                       field="name") from exc
-    log.sequence(db, group_id=principal.group.id)
+        place.log_pending_id = ch.log("place.added", {
+            "place": place.id, "name": name, "lon": place.lon, "lat": place.lat,
+            "country": country, "kind": place.kind, "note": place.note}).id
     return place
 
 

@@ -5,17 +5,16 @@ need-to-know, and the hash is enough for a party to prove later what it received
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from corridor import clock
 from corridor.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corridor.geo.gazetteer import Gazetteer
 from corridor.groups.principal import Principal
-from corridor.log import service as log
 from corridor.log.canonical import canonicalize
 from corridor.notifications import rules
 from corridor.notifications.content import (
@@ -29,6 +28,7 @@ from corridor.notifications.schemas import MovementIn, SiteIn
 from corridor.pauses import service as pauses
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, allowed, require
+from corridor.uow import Change, change
 
 Subject = Site | Movement
 
@@ -94,20 +94,8 @@ def _may_notify(principal: Principal) -> None:
             Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
 
 
-def _commit(db: Session, principal: Principal, field: str | None = None) -> None:
-    try:
-        db.commit()
-    except IntegrityError as exc:
-        db.rollback()
-        raise Conflict("this was recorded by another request just now; read it again",
-                       field=field) from exc
-    log.sequence(db, group_id=principal.group.id)
-
-
-def _log(db: Session, principal: Principal, kind: str, payload: dict[str, Any]) -> int:
-    pending = log.append(db, group_id=principal.group.id, group_slug=principal.group.slug,
-                         actor=principal.log_actor(), type=kind, payload=payload)
-    return pending.id
+def _change(db: Session, principal: Principal, subject: str) -> AbstractContextManager[Change]:
+    return change(db, group=principal.group, actor=principal.log_actor(), subject=subject)
 
 
 def _places(db: Session, principal: Principal) -> Gazetteer:
@@ -124,25 +112,26 @@ def notify_site(db: Session, *, principal: Principal, body: SiteIn) -> Site:
     content = site_content(body, organisation=principal.organisation.slug)
     digest, now = content_hash(content), clock.now()
     lon, lat = content["location"]["coordinates"]
-    site = Site(group_id=principal.group.id, organisation_id=principal.organisation.id,
-                created_by_id=principal.person.id, name=content["name"], site_type=body.type,
-                lon=lon, lat=lat, people_present=body.people_present,
-                content=canonicalize(content).decode(), content_hash=digest, notified_at=now,
-                confirmed_at=now, log_pending_id=0)
-    db.add(site)
-    db.flush()
-    site.log_pending_id = _log(db, principal, "site.notified", {
-        "site": site.id, "organisation": principal.organisation.slug, "content_hash": digest})
-    _commit(db, principal)
+    with _change(db, principal, "site") as ch:
+        site = Site(group_id=principal.group.id, organisation_id=principal.organisation.id,
+                    created_by_id=principal.person.id, name=content["name"], site_type=body.type,
+                    lon=lon, lat=lat, people_present=body.people_present,
+                    content=canonicalize(content).decode(), content_hash=digest, notified_at=now,
+                    confirmed_at=now, log_pending_id=0)
+        db.add(site)
+        db.flush()
+        site.log_pending_id = ch.log("site.notified", {
+            "site": site.id, "organisation": principal.organisation.slug,
+            "content_hash": digest}).id
     return site
 
 
 def confirm_site(db: Session, *, principal: Principal, site: Site) -> Site:
     """Re-confirm that a site of your organisation is still there as notified."""
     require(principal.actor, Action.NOTIFICATION_CREATE, target(site))
-    site.confirmed_at = clock.now()
-    _log(db, principal, "site.confirmed", {"site": site.id, "content_hash": site.content_hash})
-    _commit(db, principal)
+    with _change(db, principal, "site") as ch:
+        site.confirmed_at = clock.now()
+        ch.log("site.confirmed", {"site": site.id, "content_hash": site.content_hash})
     return site
 
 
@@ -161,26 +150,26 @@ def notify_movement(db: Session, *, principal: Principal, body: MovementIn,
     made = movement_content(body, organisation=principal.organisation.slug,
                             max_vertices=max_vertices, now=now,
                             places=lambda: _places(db, principal))
-    if body.pause is not None:
-        _linked_pause(db, principal, body.pause)
-    digest = content_hash(made.content)
-    west, south, east, north = made.route.bounds
-    movement = Movement(
-        group_id=group.id, organisation_id=principal.organisation.id,
-        created_by_id=principal.person.id, pause_id=body.pause, departure=made.departure,
-        arrival=made.arrival, emergency=body.emergency,
-        required_lead_hours=rules.required_lead_hours(
-            emergency=body.emergency, lead_hours=group.lead_time_hours,
-            emergency_lead_hours=group.emergency_lead_time_hours),
-        length_km=made.length_km, min_lon=west, min_lat=south, max_lon=east, max_lat=north,
-        content=canonicalize(made.content).decode(), content_hash=digest, notified_at=now,
-        log_pending_id=0)
-    db.add(movement)
-    db.flush()
-    movement.log_pending_id = _log(db, principal, "movement.notified", {
-        "movement": movement.id, "organisation": principal.organisation.slug,
-        "content_hash": digest})
-    _commit(db, principal)
+    with _change(db, principal, "movement") as ch:
+        if body.pause is not None:
+            _linked_pause(db, principal, body.pause)
+        digest = content_hash(made.content)
+        west, south, east, north = made.route.bounds
+        movement = Movement(
+            group_id=group.id, organisation_id=principal.organisation.id,
+            created_by_id=principal.person.id, pause_id=body.pause, departure=made.departure,
+            arrival=made.arrival, emergency=body.emergency,
+            required_lead_hours=rules.required_lead_hours(
+                emergency=body.emergency, lead_hours=group.lead_time_hours,
+                emergency_lead_hours=group.emergency_lead_time_hours),
+            length_km=made.length_km, min_lon=west, min_lat=south, max_lon=east, max_lat=north,
+            content=canonicalize(made.content).decode(), content_hash=digest, notified_at=now,
+            log_pending_id=0)
+        db.add(movement)
+        db.flush()
+        movement.log_pending_id = ch.log("movement.notified", {
+            "movement": movement.id, "organisation": principal.organisation.slug,
+            "content_hash": digest}).id
     return movement
 
 
@@ -198,21 +187,21 @@ def acknowledge(db: Session, *, principal: Principal, subject: Subject,
         raise Conflict(f"this {kind} was withdrawn ({subject.withdrawn_at.isoformat()}); there "
                        "is nothing to acknowledge", field=kind)
     column = Acknowledgement.site_id if kind == "site" else Acknowledgement.movement_id
-    earlier = db.scalar(select(Acknowledgement).where(
-        column == subject.id, Acknowledgement.organisation_id == principal.organisation.id,
-        Acknowledgement.version == subject.version))
-    if earlier is not None:
-        raise Conflict(f"{own} already acknowledged version {subject.version} of this {kind} "
-                       f"({earlier.created_at.isoformat()})", field="party")
-    pending = _log(db, principal, f"{kind}.acknowledged", {
-        kind: subject.id, "party": own, "content_hash": subject.content_hash,
-        "version": subject.version})
-    ack = Acknowledgement(
-        group_id=subject.group_id, site_id=subject.id if kind == "site" else None,
-        movement_id=subject.id if kind == "movement" else None,
-        organisation_id=principal.organisation.id, person_id=principal.person.id,
-        content_hash=subject.content_hash, created_at=clock.now(), log_pending_id=pending,
-        version=subject.version)
-    db.add(ack)
-    _commit(db, principal, "party")
+    with _change(db, principal, kind) as ch:
+        earlier = db.scalar(select(Acknowledgement).where(
+            column == subject.id, Acknowledgement.organisation_id == principal.organisation.id,
+            Acknowledgement.version == subject.version))
+        if earlier is not None:
+            raise Conflict(f"{own} already acknowledged version {subject.version} of this {kind} "
+                           f"({earlier.created_at.isoformat()})", field="party")
+        pending = ch.log(f"{kind}.acknowledged", {
+            kind: subject.id, "party": own, "content_hash": subject.content_hash,
+            "version": subject.version}).id
+        ack = Acknowledgement(
+            group_id=subject.group_id, site_id=subject.id if kind == "site" else None,
+            movement_id=subject.id if kind == "movement" else None,
+            organisation_id=principal.organisation.id, person_id=principal.person.id,
+            content_hash=subject.content_hash, created_at=clock.now(), log_pending_id=pending,
+            version=subject.version)
+        db.add(ack)
     return ack

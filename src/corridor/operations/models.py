@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -24,11 +23,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corridor.db import Base, UTCDateTime
 from corridor.groups.models import Organisation, Person
+from corridor.log.models import LoggedMixin
 
 FREE_TEXT_MAX = 500
 
 
-class Operation(Base):
+class Operation(LoggedMixin, Base):
     """An evacuation or an aid delivery, led by the intermediary or a humanitarian member."""
 
     __tablename__ = "operations"
@@ -44,7 +44,6 @@ class Operation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Every report takes this row's lock, so two racing reports are checked one after the other.
     reports_made: Mapped[int] = mapped_column(Integer)
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[Person] = relationship()
@@ -54,6 +53,7 @@ class OperationMovement(Base):
     """A notified movement the operation uses (by id only; the movement is not changed)."""
 
     __tablename__ = "operation_movements"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
 
     operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id"), primary_key=True)
     movement_id: Mapped[int] = mapped_column(ForeignKey("movements.id"), primary_key=True)
@@ -63,6 +63,7 @@ class OperationStage(Base):
     """A pickup point, checkpoint or destination, in route order."""
 
     __tablename__ = "operation_stages"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
     __table_args__ = (UniqueConstraint("operation_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +75,7 @@ class OperationStage(Base):
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
-class PeopleReport(Base):
+class PeopleReport(LoggedMixin, Base):
     """A count at a stage, or a departure from a vehicle, by category; numbers only."""
 
     __tablename__ = "operation_people_reports"
@@ -102,13 +103,12 @@ class PeopleReport(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())  # when counted, as reported
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()
 
 
-class CargoReport(Base):
+class CargoReport(LoggedMixin, Base):
     """One report on a manifest: what was dispatched, delivered, or lost or damaged."""
 
     __tablename__ = "operation_cargo_reports"
@@ -124,7 +124,6 @@ class CargoReport(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()
@@ -133,6 +132,7 @@ class CargoReport(Base):
 
 class CargoLine(Base):
     __tablename__ = "operation_cargo_lines"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
     __table_args__ = (CheckConstraint("quantity >= 0", name="not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ negative. Log entries carry counts and the SHA-256 of free text, never the text 
 from __future__ import annotations
 
 import hashlib
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,6 @@ from sqlalchemy.orm import Session, joinedload
 from corridor import clock
 from corridor.errors import InvalidInput, NotFound
 from corridor.groups.principal import Principal
-from corridor.log import service as log
 from corridor.log.service import format_time
 from corridor.notifications import service as notifications
 from corridor.operations import facts, manifest, reconcile
@@ -32,6 +32,7 @@ from corridor.operations.schemas import CargoIn, CountIn, DepartureIn, Operation
 from corridor.pauses import service as pauses
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, allowed, require
+from corridor.uow import Change, change
 
 # A count's time may run this far ahead of the server's clock (phones in the field drift).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -68,17 +69,14 @@ def _digest(text: str) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest() if text else None
 
 
-def _log(db: Session, principal: Principal, kind: str, payload: dict[str, Any],
-         free_text: str) -> int:
+def _log(ch: Change, kind: str, payload: dict[str, Any], free_text: str) -> int:
     if free_text:
         payload["free_text_sha256"] = _digest(free_text)
-    return log.append(db, group_id=principal.group.id, group_slug=principal.group.slug,
-                      actor=principal.log_actor(), type=kind, payload=payload).id
+    return ch.log(kind, payload).id
 
 
-def _commit(db: Session, principal: Principal) -> None:
-    db.commit()
-    log.sequence(db, group_id=principal.group.id)
+def _change(db: Session, principal: Principal) -> AbstractContextManager[Change]:
+    return change(db, group=principal.group, actor=principal.log_actor(), subject="operation")
 
 
 def _check_pause(db: Session, principal: Principal, pause_id: int) -> Pause:
@@ -119,28 +117,28 @@ def create(db: Session, *, principal: Principal, body: OperationIn) -> Operation
     """A new operation led by the caller's organisation, on a pause and its movements."""
     require(principal.actor, Action.OPERATION_COUNT,
             Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
-    _check_pause(db, principal, body.pause)
-    _check_movements(db, principal, body.movements)
-    _check_stages(body)
-    operation = Operation(
-        group_id=principal.group.id, organisation_id=principal.organisation.id,
-        pause_id=body.pause, kind=body.kind, title=body.title, free_text=body.free_text,
-        created_by_id=principal.person.id, created_at=clock.now(), reports_made=0,
-        log_pending_id=0)
-    db.add(operation)
-    db.flush()
-    rows = [OperationStage(operation_id=operation.id, position=i + 1, kind=s.kind, name=s.name,
-                           lon=s.lon, lat=s.lat) for i, s in enumerate(body.stages)]
-    db.add_all(rows)
-    db.add_all([OperationMovement(operation_id=operation.id, movement_id=m)
-                for m in body.movements])
-    db.flush()
-    operation.log_pending_id = _log(db, principal, "operation.created", {
-        "operation": operation.id, "kind": body.kind, "lead": principal.organisation.slug,
-        "pause": body.pause, "movements": body.movements, "title": body.title,
-        "stages": [{"id": r.id, "position": r.position, "kind": r.kind, "name": r.name,
-                    "lon": r.lon, "lat": r.lat} for r in rows]}, body.free_text)
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        _check_pause(db, principal, body.pause)
+        _check_movements(db, principal, body.movements)
+        _check_stages(body)
+        operation = Operation(
+            group_id=principal.group.id, organisation_id=principal.organisation.id,
+            pause_id=body.pause, kind=body.kind, title=body.title, free_text=body.free_text,
+            created_by_id=principal.person.id, created_at=clock.now(), reports_made=0,
+            log_pending_id=0)
+        db.add(operation)
+        db.flush()
+        rows = [OperationStage(operation_id=operation.id, position=i + 1, kind=s.kind, name=s.name,
+                               lon=s.lon, lat=s.lat) for i, s in enumerate(body.stages)]
+        db.add_all(rows)
+        db.add_all([OperationMovement(operation_id=operation.id, movement_id=m)
+                    for m in body.movements])
+        db.flush()
+        operation.log_pending_id = _log(ch, "operation.created", {
+            "operation": operation.id, "kind": body.kind, "lead": principal.organisation.slug,
+            "pause": body.pause, "movements": body.movements, "title": body.title,
+            "stages": [{"id": r.id, "position": r.position, "kind": r.kind, "name": r.name,
+                        "lon": r.lon, "lat": r.lat} for r in rows]}, body.free_text)
     return operation
 
 
@@ -206,71 +204,71 @@ def _check_reconciles(db: Session, operation: Operation,
 def record_people(db: Session, *, principal: Principal, operation: Operation,
                   body: CountIn | DepartureIn) -> PeopleReport:
     """A count at a stage, or a departure from a vehicle; refused if it makes anyone negative."""
-    operation = _locked(db, principal, operation, "evacuation")
-    stage = _stage(db, operation, body.stage)
-    at, people = _when(body.at), _check_people(body.people)
-    fact_stage, org = facts.stage_fact(stage), principal.organisation.slug
-    is_departure, last_stop = isinstance(body, DepartureIn), False
-    new: reconcile.Count | reconcile.Departure
-    if isinstance(body, DepartureIn):
-        new = reconcile.Departure(_THIS_REPORT, fact_stage, body.vehicle, org, people,
-                                  reconcile.Reason(body.reason))
-    else:
-        last_stop = stage.kind == "destination" and body.last_stop
-        new = reconcile.Count(_THIS_REPORT, fact_stage, body.vehicle, org, people, last_stop)
-    _check_reconciles(db, operation, new)
-    report = PeopleReport(
-        operation_id=operation.id, stage_id=stage.id, kind=body.type, vehicle=body.vehicle,
-        reason=body.reason if isinstance(body, DepartureIn) else None, last_stop=last_stop,
-        place=body.place if isinstance(body, DepartureIn) else "", free_text=body.free_text,
-        organisation_id=principal.organisation.id, person_id=principal.person.id, at=at,
-        recorded_at=clock.now(), log_pending_id=0, **body.people.model_dump())
-    db.add(report)
-    db.flush()
-    payload: dict[str, Any] = {
-        "operation": operation.id, "report": report.id, "stage": stage.id,
-        "vehicle": body.vehicle, "people": people.as_dict(), "at": format_time(at)}
-    if isinstance(body, DepartureIn):
-        payload.update(reason=body.reason, place=body.place)
-    elif stage.kind == "destination":
-        payload["last_stop"] = last_stop
-    report.log_pending_id = _log(db, principal, "operation.departure_recorded" if is_departure
-                                 else "operation.counted", payload, body.free_text)
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        operation = _locked(db, principal, operation, "evacuation")
+        stage = _stage(db, operation, body.stage)
+        at, people = _when(body.at), _check_people(body.people)
+        fact_stage, org = facts.stage_fact(stage), principal.organisation.slug
+        is_departure, last_stop = isinstance(body, DepartureIn), False
+        new: reconcile.Count | reconcile.Departure
+        if isinstance(body, DepartureIn):
+            new = reconcile.Departure(_THIS_REPORT, fact_stage, body.vehicle, org, people,
+                                      reconcile.Reason(body.reason))
+        else:
+            last_stop = stage.kind == "destination" and body.last_stop
+            new = reconcile.Count(_THIS_REPORT, fact_stage, body.vehicle, org, people, last_stop)
+        _check_reconciles(db, operation, new)
+        report = PeopleReport(
+            operation_id=operation.id, stage_id=stage.id, kind=body.type, vehicle=body.vehicle,
+            reason=body.reason if isinstance(body, DepartureIn) else None, last_stop=last_stop,
+            place=body.place if isinstance(body, DepartureIn) else "", free_text=body.free_text,
+            organisation_id=principal.organisation.id, person_id=principal.person.id, at=at,
+            recorded_at=clock.now(), log_pending_id=0, **body.people.model_dump())
+        db.add(report)
+        db.flush()
+        payload: dict[str, Any] = {
+            "operation": operation.id, "report": report.id, "stage": stage.id,
+            "vehicle": body.vehicle, "people": people.as_dict(), "at": format_time(at)}
+        if isinstance(body, DepartureIn):
+            payload.update(reason=body.reason, place=body.place)
+        elif stage.kind == "destination":
+            payload["last_stop"] = last_stop
+        report.log_pending_id = _log(ch, "operation.departure_recorded" if is_departure
+                                     else "operation.counted", payload, body.free_text)
     return report
 
 
 def record_cargo(db: Session, *, principal: Principal, operation: Operation,
                  body: CargoIn) -> CargoReport:
     """A dispatch, delivery or loss on the manifest; refused if more arrives than was sent."""
-    operation = _locked(db, principal, operation, "aid_delivery")
-    if (body.stage == "lost_or_damaged") != (body.reason is not None):
-        raise InvalidInput("give a reason exactly when cargo is lost or damaged", field="reason")
-    if body.complete and body.stage != "delivered":
-        raise InvalidInput("only a delivery can complete the manifest", field="complete")
-    at, org = _when(body.at), principal.organisation.slug
-    stage = manifest.CargoStage(body.stage)
-    new = [manifest.Line(_THIS_REPORT, org, stage, manifest.Item(
-        manifest.CargoCategory(x.category), x.item, x.unit), x.quantity, body.complete)
-        for x in body.lines]
-    try:
-        manifest.reconcile_cargo(facts.cargo_lines(facts.cargo_reports(db, operation)) + new,
-                                 lead=operation.organisation.slug)
-    except InvalidInput as exc:
-        index = next((i for i, x in enumerate(body.lines) if (x.item, x.unit) == (
-            exc.extra.get("item"), exc.extra.get("unit"))), None)
-        exc.field = f"lines.{index}.quantity" if index is not None else "lines"
-        raise
-    report = CargoReport(
-        operation_id=operation.id, stage=body.stage, complete=body.complete, reason=body.reason,
-        place=body.place, free_text=body.free_text, organisation_id=principal.organisation.id,
-        person_id=principal.person.id, at=at, recorded_at=clock.now(), log_pending_id=0,
-        lines=[CargoLine(**x.model_dump()) for x in body.lines])
-    db.add(report)
-    db.flush()
-    report.log_pending_id = _log(db, principal, "operation.cargo_reported", {
-        "operation": operation.id, "report": report.id, "stage": body.stage,
-        "lines": [x.model_dump() for x in body.lines], "reason": body.reason,
-        "complete": body.complete, "place": body.place, "at": format_time(at)}, body.free_text)
-    _commit(db, principal)
+    with _change(db, principal) as ch:
+        operation = _locked(db, principal, operation, "aid_delivery")
+        if (body.stage == "lost_or_damaged") != (body.reason is not None):
+            raise InvalidInput("give a reason exactly when cargo is lost or damaged", field="reason")
+        if body.complete and body.stage != "delivered":
+            raise InvalidInput("only a delivery can complete the manifest", field="complete")
+        at, org = _when(body.at), principal.organisation.slug
+        stage = manifest.CargoStage(body.stage)
+        new = [manifest.Line(_THIS_REPORT, org, stage, manifest.Item(
+            manifest.CargoCategory(x.category), x.item, x.unit), x.quantity, body.complete)
+            for x in body.lines]
+        try:
+            manifest.reconcile_cargo(facts.cargo_lines(facts.cargo_reports(db, operation)) + new,
+                                     lead=operation.organisation.slug)
+        except InvalidInput as exc:
+            index = next((i for i, x in enumerate(body.lines) if (x.item, x.unit) == (
+                exc.extra.get("item"), exc.extra.get("unit"))), None)
+            exc.field = f"lines.{index}.quantity" if index is not None else "lines"
+            raise
+        report = CargoReport(
+            operation_id=operation.id, stage=body.stage, complete=body.complete, reason=body.reason,
+            place=body.place, free_text=body.free_text, organisation_id=principal.organisation.id,
+            person_id=principal.person.id, at=at, recorded_at=clock.now(), log_pending_id=0,
+            lines=[CargoLine(**x.model_dump()) for x in body.lines])
+        db.add(report)
+        db.flush()
+        report.log_pending_id = _log(ch, "operation.cargo_reported", {
+            "operation": operation.id, "report": report.id, "stage": body.stage,
+            "lines": [x.model_dump() for x in body.lines], "reason": body.reason,
+            "complete": body.complete, "place": body.place, "at": format_time(at)}, body.free_text)
     return report

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corridor.db import Base, UTCDateTime
 from corridor.groups.models import Organisation, Person, SigningKey
+from corridor.log.models import LoggedMixin
 
 
 class Pause(Base):
     __tablename__ = "pauses"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
@@ -39,6 +41,7 @@ class Pause(Base):
 
 class PauseVersion(Base):
     __tablename__ = "pause_versions"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
 
     pause_id: Mapped[int] = mapped_column(ForeignKey("pauses.id"), primary_key=True)
     number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -50,7 +53,7 @@ class PauseVersion(Base):
     created_by: Mapped[Person] = relationship()
 
 
-class PauseDecision(Base):
+class PauseDecision(LoggedMixin, Base):
     """A party's signed agree, decline or withdraw; kept for ever, even when voided."""
 
     __tablename__ = "pause_decisions"
@@ -67,7 +70,6 @@ class PauseDecision(Base):
     signing_key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    log_pending_id: Mapped[int] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person] = relationship()
@@ -78,6 +80,7 @@ class PauseTransition(Base):
     """One row per state change (the history shown on the pause's page)."""
 
     __tablename__ = "pause_transitions"
+    __logged__ = True  # changed only with a log entry (corridor.uow)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pause_id: Mapped[int] = mapped_column(ForeignKey("pauses.id"), index=True)

@@ -4,14 +4,11 @@ together; a racing change to the same pause fails with 409 instead of both winni
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from corridor import clock
 from corridor.errors import Conflict, InvalidInput, InvalidSignature, NotFound
@@ -26,6 +23,7 @@ from corridor.pauses.lifecycle import Move, State, next_state, stored_after_cloc
 from corridor.pauses.models import Pause, PauseDecision, PauseTransition, PauseVersion
 from corridor.pauses.schemas import PauseContentIn, SignedStatementIn
 from corridor.policy import Action, Target, require
+from corridor.uow import Change, change
 
 
 def target(pause: Pause) -> Target:
@@ -74,14 +72,13 @@ def _transition(db: Session, pause: Pause, move: Move, by: Principal | None) -> 
     return after
 
 
-def _apply_clock(db: Session, pause: Pause, principal: Principal) -> None:
+def _apply_clock(ch: Change, pause: Pause) -> None:
     """Persist a lapse the clock already decided, with its log entry, before any other move."""
     if stored_after_clock(State(pause.state), start=pause.window_start,
                           now=clock.now()) is State.LAPSED and pause.state != State.LAPSED:
-        _transition(db, pause, Move.LAPSE, None)
-        log.append(db, group_id=pause.group_id, group_slug=principal.group.slug,
-                   actor=log.LogActor(None, "clock"), type="pause.lapsed",
-                   payload={"pause": pause.id, "version": pause.current_version})
+        _transition(ch.db, pause, Move.LAPSE, None)
+        ch.log("pause.lapsed", {"pause": pause.id, "version": pause.current_version},
+               actor=log.LogActor(None, "clock"))
 
 
 def get(db: Session, *, principal: Principal, pause_id: int) -> Pause:
@@ -102,25 +99,26 @@ def create(
     group = principal.group
     normal, _ = normalise(content, parties=_parties(db, group.id), max_hours=group.max_pause_hours,
                           max_vertices=max_vertices, now=clock.now() if propose else None)
-    now = clock.now()
-    pause = Pause(group_id=group.id, organisation_id=principal.organisation.id,
-                  state=State.DRAFT.value, current_version=1, created_at=now, updated_at=now)
-    _set_version_fields(pause, normal)
-    db.add(pause)
-    db.flush()
-    vhash = _add_version(db, pause, normal, principal)
-    db.add(PauseTransition(pause_id=pause.id, from_state=None, to_state=State.DRAFT.value,
-                           move="create", version=1, by_organisation=principal.organisation.slug,
-                           at=now))
-    if propose:
-        _transition(db, pause, Move.PROPOSE, principal)
-        entry = {"pause": pause.id, "version": 1, "version_hash": vhash, "content": normal}
-        kind = "pause.proposed"
-    else:
-        # Drafts are private to their author: the log records only that one exists, by its hash.
-        entry = {"pause": pause.id, "version": 1, "version_hash": vhash}
-        kind = "pause.drafted"
-    log.commit_change(db, group=group, actor=principal.log_actor(), type=kind, payload=entry)
+    with _change(db, principal) as ch:
+        now = clock.now()
+        pause = Pause(group_id=group.id, organisation_id=principal.organisation.id,
+                      state=State.DRAFT.value, current_version=1, created_at=now, updated_at=now)
+        _set_version_fields(pause, normal)
+        db.add(pause)
+        db.flush()
+        vhash = _add_version(db, pause, normal, principal)
+        db.add(PauseTransition(
+            pause_id=pause.id, from_state=None, to_state=State.DRAFT.value, move="create",
+            version=1, by_organisation=principal.organisation.slug, at=now))
+        if propose:
+            _transition(db, pause, Move.PROPOSE, principal)
+            entry = {"pause": pause.id, "version": 1, "version_hash": vhash, "content": normal}
+            kind = "pause.proposed"
+        else:
+            # Drafts are private to their author: the log records only that one exists, by its hash.
+            entry = {"pause": pause.id, "version": 1, "version_hash": vhash}
+            kind = "pause.drafted"
+        ch.log(kind, entry)
     return pause
 
 
@@ -137,14 +135,16 @@ def propose(db: Session, *, principal: Principal, pause: Pause) -> Pause:
     require(principal.actor, Action.PAUSE_AMEND, target(pause))
     if pause.organisation_id != principal.organisation.id:
         raise NotFound(f"no pause {pause.id} in this group", field="pause")
-    version = current_version(db, pause)
-    if pause.window_start <= clock.now():
-        raise InvalidInput("the window has already started; amend it before proposing",
-                           field="window.start")
-    _transition(db, pause, Move.PROPOSE, principal)
-    return _commit(db, pause, principal, "pause.proposed", {
-        "pause": pause.id, "version": version.number, "version_hash": version.version_hash,
-        "content": json.loads(version.content)})
+    with _change(db, principal) as ch:
+        version = current_version(db, pause)
+        if pause.window_start <= clock.now():
+            raise InvalidInput("the window has already started; amend it before proposing",
+                               field="window.start")
+        _transition(db, pause, Move.PROPOSE, principal)
+        ch.log("pause.proposed", {
+            "pause": pause.id, "version": version.number, "version_hash": version.version_hash,
+            "content": json.loads(version.content)})
+    return pause
 
 
 def amend(
@@ -153,7 +153,15 @@ def amend(
 ) -> Pause:
     """A new version; every consent to an older version is void from now on."""
     require(principal.actor, Action.PAUSE_AMEND, target(pause))
-    _apply_clock(db, pause, principal)
+    with _change(db, principal) as ch:
+        _amend(ch, principal, pause, content, base_version, max_vertices)
+    return pause
+
+
+def _amend(ch: Change, principal: Principal, pause: Pause, content: PauseContentIn,
+           base_version: int, max_vertices: int) -> None:
+    db = ch.db
+    _apply_clock(ch, pause)
     next_state(State(pause.state), Move.AMEND)  # refuse early, naming the allowed moves
     if base_version != pause.current_version:
         raise Conflict(f"you amended version {base_version}, but the current version is "
@@ -173,7 +181,7 @@ def amend(
                                "version_hash": vhash}
     if not is_draft:
         payload.update(content=normal, voided_consents=voided)
-    return _commit(db, pause, principal, "pause.drafted" if is_draft else "pause.amended", payload)
+    ch.log("pause.drafted" if is_draft else "pause.amended", payload)
 
 
 def current_version(db: Session, pause: Pause) -> PauseVersion:
@@ -202,8 +210,15 @@ def decide(
     """Record a party's signed agree, decline or withdraw, after every check of consent.py."""
     require(principal.actor, Action.PAUSE_CONSENT,
             Target(group_id=pause.group_id, organisation_id=principal.organisation.id))
-    party = principal.organisation.slug
-    _apply_clock(db, pause, principal)
+    with _change(db, principal) as ch:
+        _decide(ch, principal, pause, body, decision)
+    return pause
+
+
+def _decide(ch: Change, principal: Principal, pause: Pause, body: SignedStatementIn,
+            decision: str) -> None:
+    db, party = ch.db, principal.organisation.slug
+    _apply_clock(ch, pause)
     version = current_version(db, pause)
     content = json.loads(version.content)
     if party not in content["required_signatories"]:
@@ -234,23 +249,18 @@ def decide(
             raise Conflict(f"{party} has no consent to version {version.number} to withdraw",
                            field="statement")
     next_state(state, move)  # refuse before writing anything
-    with _racing_writers_conflict(db):
-        _record_decision(db, principal, pause, body, decision, move, key, version.number,
-                         agreed_before | {party} >= set(content["required_signatories"]))
-        db.commit()
-    log.sequence(db, group_id=pause.group_id)
-    return pause
+    _record_decision(ch, principal, pause, body, decision, move, key, version.number,
+                     agreed_before | {party} >= set(content["required_signatories"]))
 
 
 def _record_decision(
-    db: Session, principal: Principal, pause: Pause, body: SignedStatementIn, decision: str,
+    ch: Change, principal: Principal, pause: Pause, body: SignedStatementIn, decision: str,
     move: Move, key: SigningKey, version_number: int, all_agreed: bool,
 ) -> None:
-    party, now = principal.organisation.slug, clock.now()
-    pending = log.append(
-        db, group_id=pause.group_id, group_slug=principal.group.slug,
-        actor=principal.log_actor(key.fingerprint), type=f"pause.{_past[decision]}",
-        payload={"pause": pause.id, "version": version_number, "party": party},
+    db, party, now = ch.db, principal.organisation.slug, clock.now()
+    pending = ch.log(
+        f"pause.{_past[decision]}", {"pause": pause.id, "version": version_number, "party": party},
+        actor=principal.log_actor(key.fingerprint),
         signature={"key": key.fingerprint, "statement": body.statement, "value": body.signature})
     db.add(PauseDecision(
         pause_id=pause.id, version=version_number, organisation_id=principal.organisation.id,
@@ -260,31 +270,13 @@ def _record_decision(
     _transition(db, pause, move, principal)
     if decision == "agree" and all_agreed:
         _transition(db, pause, Move.AGREE, principal)
-        log.append(db, group_id=pause.group_id, group_slug=principal.group.slug,
-                   actor=principal.log_actor(), type="pause.agreed",
-                   payload={"pause": pause.id, "version": version_number,
-                            "version_hash": body.statement["version_hash"]})
+        ch.log("pause.agreed", {"pause": pause.id, "version": version_number,
+                                "version_hash": body.statement["version_hash"]})
 
 
 _past = {"agree": "consented", "decline": "declined", "withdraw": "withdrawn"}
 
 
-@contextmanager
-def _racing_writers_conflict(db: Session) -> Iterator[None]:
-    """A concurrent change to the same pause (optimistic version check, or the one-signature
-    constraint) becomes a 409 that says to re-read; nothing of this request is kept."""
-    try:
-        yield
-    except (StaleDataError, IntegrityError) as exc:
-        db.rollback()
-        raise Conflict("the pause changed while this request was being made (another amendment "
-                       "or signature came first); read it again and retry",
-                       field="pause") from exc
-
-
-def _commit(db: Session, pause: Pause, principal: Principal, kind: str,
-            payload: dict[str, Any]) -> Pause:
-    with _racing_writers_conflict(db):
-        log.commit_change(db, group=principal.group, actor=principal.log_actor(), type=kind,
-                          payload=payload)
-    return pause
+def _change(db: Session, principal: Principal) -> AbstractContextManager[Change]:
+    """A change to a pause; a racing amendment or signature makes it a 409 naming the pause."""
+    return change(db, group=principal.group, actor=principal.log_actor(), subject="pause")

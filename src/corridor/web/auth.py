@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from corridor.deps import SessionDep, SettingsDep
+from corridor.uow import write
 from corridor.web import i18n, sessions
 from corridor.web.deps import COOKIE, CheckedForm, MaybeUser, WebUser
 from corridor.web.render import gettext, render
@@ -38,10 +39,11 @@ def login_page(request: Request, settings: SettingsDep, login: MaybeUser,
 
 
 def _login_form(request: Request, secret_key: str, *, next_url: str, error: str | None = None,
-                username: str = "", status: int = 200) -> Response:
+                hint: str | None = None, username: str = "", status: int = 200) -> Response:
     nonce = secrets.token_urlsafe(16)
     response = render(request, "login.html", status=status, next_url=next_url, error=error,
-                      username=username, csrf_token=sessions.anonymous_csrf(secret_key, nonce))
+                      hint=hint, username=username,
+                      csrf_token=sessions.anonymous_csrf(secret_key, nonce))
     response.set_cookie(NONCE_COOKIE, nonce, httponly=True, samesite="strict",
                         secure=_secure(request), max_age=3600)
     lang = request.query_params.get("lang")
@@ -67,15 +69,14 @@ def login_submit(
                            error=_("The form had expired. Please log in again."))
     try:
         secret, _session = sessions.log_in(db, username=username, password=password)
-    except sessions.LoginRefused as refused:
-        if refused.until is not None:
-            fmt = i18n.Formatter(getattr(request.state, "lang", "en"), None)
-            error = _("Too many failed attempts. Try again after %(time)s.") % {
-                "time": fmt.utc(refused.until)}
-        else:
-            error = _("Wrong username or password.")
+    except sessions.LoginRefused:
+        # One answer for a wrong name, a wrong password and a waiting account: saying that an
+        # account waits would say that the name exists.
         return _login_form(request, settings.secret_key, next_url=_safe_next(next),
-                           username=username, error=error, status=401)
+                           username=username, error=_("Wrong username or password."),
+                           hint=_("After five failed attempts in a row, a name is refused for "
+                                  "a minute, and for longer after each further failure."),
+                           status=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, secret, httponly=True, samesite="lax", secure=_secure(request),
                         max_age=int(sessions.SESSION_LIFETIME.total_seconds()))
@@ -112,7 +113,7 @@ def settings_submit(request: Request, db: SessionDep, login: WebUser, form: Chec
                       values={"language": language, "timezone": zone},
                       zones=sorted(available_timezones()))
     person = login.principal.person
-    person.language = language
-    person.timezone = zone or None
-    db.commit()
+    with write(db, subject="person"):  # a preference, not a change to the group's record
+        person.language = language
+        person.timezone = zone or None
     return RedirectResponse("/settings?saved=1", status_code=303)

@@ -2,7 +2,9 @@
 
 Lockout: after FREE_ATTEMPTS failures in a row an account waits before the next try, doubling
 each time up to an hour. It slows guessing without letting a stranger lock an officer out for a
-day. The answer to a wrong name and to a wrong password is the same, and takes as long.
+day. Each attempt is counted in the database before its password is checked, so the lock holds
+across threads and processes. The answer to a wrong name, a wrong password and a waiting
+account is the same, and takes as long: it does not tell whether the name exists.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, literal, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from corridor import clock
+from corridor.db import UTCDateTime
 from corridor.groups import security
 from corridor.groups.models import Person
 from corridor.groups.principal import Principal
+from corridor.uow import write
 from corridor.web.models import WebSession
 
 COOKIE = "corridor_session"
@@ -32,11 +37,10 @@ _DUMMY_HASH = security.hash_password(secrets.token_hex(8))
 
 
 class LoginRefused(Exception):
-    """Wrong name or password, or the account waits; `until` says till when."""
+    """Wrong name or password, or the account waits (which one is not said, on purpose)."""
 
-    def __init__(self, until: datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__("login refused")
-        self.until = until
 
 
 @dataclass(frozen=True)
@@ -83,26 +87,61 @@ def log_in(db: Session, *, username: str, password: str) -> tuple[str, WebSessio
     now = clock.now()
     person = db.scalar(select(Person).where(Person.username == username.strip().lower()))
     if person is None or not person.active or person.password_hash is None:
-        security.verify_password(_DUMMY_HASH, password)
-        raise LoginRefused()
-    if person.locked_until is not None and person.locked_until > now:
-        raise LoginRefused(until=person.locked_until)
+        raise _refused(password)
+    if not _count_attempt(db, person_id=person.id, now=now):
+        raise _refused(password)  # the account waits
     if not security.verify_password(person.password_hash, password):
-        person.failed_logins += 1
-        wait = wait_after(person.failed_logins)
-        person.locked_until = now + wait if wait else None
-        db.commit()
-        raise LoginRefused(until=person.locked_until)
-    person.failed_logins = 0
-    person.locked_until = None
+        raise LoginRefused()  # counted already, and locked if it was one too many
     secret = secrets.token_urlsafe(32)
     web_session = WebSession(
         person_id=person.id, token_hash=digest(secret), csrf_token=secrets.token_urlsafe(32),
         created_at=now, last_seen_at=now, expires_at=now + SESSION_LIFETIME,
     )
-    db.add(web_session)
-    db.commit()
+    with write(db, subject="login"):
+        db.execute(update(Person).where(Person.id == person.id)
+                   .values(failed_logins=0, locked_until=None)
+                   .execution_options(synchronize_session=False))
+        db.add(web_session)
     return secret, web_session
+
+
+def _refused(password: str) -> LoginRefused:
+    """A refusal that costs as long as checking a real password."""
+    security.verify_password(_DUMMY_HASH, password)
+    return LoginRefused()
+
+
+def _count_attempt(db: Session, *, person_id: int, now: datetime) -> bool:
+    """Count an attempt as failed before its password is checked, and lock the account if this
+    is one failure too many; a right password resets the count afterwards. One conditional
+    UPDATE: of any number of attempts sent at once, at most FREE_ATTEMPTS get checked.
+
+    False when the account waits (nothing counted)."""
+    failures = Person.failed_logins + 1
+    with write(db, subject="login"):
+        counted = db.execute(
+            update(Person)
+            .where(Person.id == person_id,
+                   or_(Person.locked_until.is_(None), Person.locked_until <= now))
+            .values(failed_logins=failures, locked_until=_lock_for(failures, now))
+            .returning(Person.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+    return counted is not None
+
+
+def _lock_for(failures: ColumnElement[int], now: datetime) -> ColumnElement[datetime | None]:
+    """`wait_after` as SQL: the `locked_until` for a count of failures (a table of steps)."""
+    def at(wait: timedelta) -> ColumnElement[datetime]:
+        return literal(now + wait, UTCDateTime())
+
+    steps: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = []
+    count = FREE_ATTEMPTS
+    while wait_after(count) < MAX_WAIT:
+        steps.append((failures == count, at(wait_after(count))))
+        count += 1
+    steps.append((failures < FREE_ATTEMPTS, null()))
+    return case(*steps, else_=at(MAX_WAIT))
 
 
 def current(db: Session, *, secret: str) -> WebLogin | None:
@@ -115,10 +154,12 @@ def current(db: Session, *, secret: str) -> WebLogin | None:
     person = web_session.person
     if not person.active:
         return None
-    # Note activity at most once a minute, so reading pages does not become writing.
+    # Note activity at most once a minute, in a short write of its own, so that reading pages
+    # does not become writing (on SQLite a read must not hold the one write lock).
     if (now - web_session.last_seen_at).total_seconds() > 60:
-        web_session.last_seen_at = now
-        db.commit()
+        with write(db, subject="session"):
+            db.execute(update(WebSession).where(WebSession.id == web_session.id)
+                       .values(last_seen_at=now).execution_options(synchronize_session=False))
     org = person.organisation
     viewer = Viewer(person.username, person.display_name, person.role, org.name, org.slug,
                     org.kind, org.group.name, org.group.slug, person.language,
@@ -129,10 +170,10 @@ def current(db: Session, *, secret: str) -> WebLogin | None:
 
 def log_out(db: Session, *, session_id: int) -> None:
     """End a session; its cookie is worthless from now on."""
-    web_session = db.get(WebSession, session_id)
-    if web_session is not None and web_session.ended_at is None:
-        web_session.ended_at = clock.now()
-        db.commit()
+    with write(db, subject="session"):
+        db.execute(update(WebSession)
+                   .where(WebSession.id == session_id, WebSession.ended_at.is_(None))
+                   .values(ended_at=clock.now()).execution_options(synchronize_session=False))
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:
