@@ -1,4 +1,5 @@
-"""`python -m bench [--quick]`: every log benchmark in turn, then one summary of the targets."""
+"""`python -m bench [--quick]`: every benchmark in turn (the log, deconfliction, planning, then
+load against real servers), then one summary of the targets."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import time
 
 from rich.table import Table
 
-from bench import audit_speed, deconflict, log_append, log_proofs
+from bench import audit_speed, deconflict, load, log_append, log_proofs
 from bench.common import Result, console, parse_quick, verdict
 
 
 def main() -> None:
     quick = parse_quick(__doc__ or "")
     began = time.perf_counter()
-    console.print(f"Corridor log benchmarks on {os.cpu_count()} CPUs, Python "
+    console.print(f"Corridor benchmarks on {os.cpu_count()} CPUs, Python "
                   f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}"
                   + (" (--quick)" if quick else ""))
     results: list[Result] = []
@@ -28,6 +29,8 @@ def main() -> None:
     from bench import planning as planning_bench
 
     results += planning_bench.run(quick)
+    console.print()
+    results += load.run(quick)
     console.print()
     table = Table(title="summary — every row with a target", title_justify="left")
     for name in ("benchmark", "db", "ratio", "target", ""):

@@ -1,7 +1,9 @@
 """Deconfliction: a movement's check against a group of 100,000 sites, 50,000 incidents and 1,000
 pauses, in process, beside PostGIS (GiST, ST_DWithin on geography) and a scan of every feature,
-after first asserting that all three find the same things. `python -m bench.deconflict [--quick]`;
-CORRIDOR_BENCH_DECONFLICT_SCALE=0.01 scales the group and the movements down for a smoke run."""
+after first asserting that all three find the same things; then the same check end to end, as
+`GET …/movements/{id}/check` through the application, beside PostGIS (`bench.deconflict_e2e`).
+`python -m bench.deconflict [--quick]`; CORRIDOR_BENCH_DECONFLICT_SCALE=0.01 scales the group and
+the movements down for a smoke run."""
 
 from __future__ import annotations
 
@@ -19,7 +21,18 @@ import shapely
 from shapely.geometry import LineString
 from sqlalchemy.engine import make_url
 
-from bench.common import POSTGRES_SERVER, Result, console, median, ms, parse_quick, percentile, show
+from bench import deconflict_e2e
+from bench.common import (
+    POSTGRES_SERVER,
+    Result,
+    console,
+    median,
+    ms,
+    parse_quick,
+    percentile,
+    show,
+    temp_dir,
+)
 from bench.deconflict_world import (
     EDGE_M,
     HOURS,
@@ -248,6 +261,8 @@ def run(quick: bool = False) -> list[Result]:
                f"{scale.pauses:,} pauses; {len(trips):,} routes of 200 vertices", "", "", None),
     ]
     results += recheck(world, rng, scale.movements)
+    with temp_dir() as tmp:
+        results += deconflict_e2e.run(quick, tmp)
     show(f"deconflict — one movement's check against {scale.sites:,} sites, {scale.incidents:,} "
          f"incidents, {scale.pauses:,} pauses (radius {RADIUS_M / 1000:g} km, incidents of "
          f"{HOURS} h)", results)
