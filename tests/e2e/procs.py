@@ -41,9 +41,18 @@ class Corridor:
     def json(self, *args: str) -> Any:
         return json.loads(self.run(*args, "--json").stdout)
 
-    def start_server(self, port: int) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--port", str(port)],
-                                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    def start_server(self, port: int, *options: str, log: Path | None = None
+                     ) -> subprocess.Popen[bytes]:
+        """A `corridor serve` answering on `port`; its stderr goes to `log` when given (a pipe
+        nobody reads would stall a server that writes much)."""
+        command = [sys.executable, "-m", "corridor", "serve", "--port", str(port), *options]
+        if log is None:
+            proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE)
+        else:
+            with log.open("wb") as err:
+                proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL,
+                                        stderr=err)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -52,8 +61,9 @@ class Corridor:
             except httpx.HTTPError:
                 time.sleep(0.1)
             if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                raise AssertionError(f"server exited: {err}")
+                said = (log.read_text() if log is not None
+                        else proc.stderr.read().decode() if proc.stderr else "")
+                raise AssertionError(f"server exited: {said}")
         proc.kill()
         raise AssertionError("server did not answer within 30 s")
 

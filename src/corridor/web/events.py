@@ -27,7 +27,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/events")
 async def events(request: Request, login: WebUser, db: SessionDep) -> StreamingResponse:
     group_id = login.principal.group.id
-    # The request's session would stay open as long as the stream (holding SQLite's lock).
+    # The request's session (the one WebUser read the login with: FastAPI shares it) would
+    # otherwise keep its connection for as long as the stream lasts; each poll opens its own.
     db.rollback()
     db.close()
     maker = request.app.state.sessionmaker
