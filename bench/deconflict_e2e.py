@@ -69,7 +69,7 @@ class Scale:
 
     @staticmethod
     def of(quick: bool) -> Scale:
-        return Scale(300, 150, 5, 60) if quick else Scale(2000, 1000, 20, 400)
+        return Scale(200, 100, 5, 60) if quick else Scale(1000, 500, 10, 300)
 
 
 def _route(rng: np.random.Generator) -> list[list[float]]:

@@ -23,6 +23,7 @@ from bench.common import Result, console, median, ms, parse_quick, percentile, s
 from bench.load_clients import Op, PhaseStats, Written, callers, mix, phase
 from bench.load_deploy import (
     SETUPS,
+    WRITE_TYPES,
     Deployment,
     Setup,
     deployed,
@@ -30,6 +31,7 @@ from bench.load_deploy import (
     gapless,
     indexes_of,
     present,
+    types_since,
 )
 from corridor.policy import Action
 
@@ -166,9 +168,12 @@ def _targets(dep: Deployment, stats: list[PhaseStats], before: tuple[int, int, i
         ids = [w.id for w in written if w.kind == kind]
         kept.append((kind, len(present(dep, kind, ids)), len(ids)))
     grew = after[0] - before[0]
+    by_type = types_since(dep, before[0])
+    ours = sum(by_type.pop(t, 0) for t in WRITE_TYPES.values())
+    others = ", ".join(f"{n} × {t}" for t, n in sorted(by_type.items()))
     whole = gapless(dep)
     all_kept = all(found == made for _, found, made in kept)
-    grew_ok = len(written) <= grew <= len(written) + unknown and after[2] == 0
+    grew_ok = len(written) <= ours <= len(written) + unknown and after[2] == 0
     lat = _latencies(written)
     unindexed = len(written) - len(lat)
     results = [
@@ -185,8 +190,9 @@ def _targets(dep: Deployment, stats: list[PhaseStats], before: tuple[int, int, i
                "", "", f"< {SHED_MAX:.0%}", max(shed) < SHED_MAX),
         Result("acknowledged writes kept", name,
                "; ".join(f"{found}/{made} {kind}s present" for kind, found, made in kept)
-               + f"; log +{grew} entries, {'gapless' if whole else 'GAPS'}, "
-               f"{after[2]} pending",
+               + f"; log +{grew} entries ({ours} of the writes'"
+               + (f", also {others}" if others else "") + f"), "
+               f"{'gapless' if whole else 'GAPS'}, {after[2]} pending",
                f"{len(written)} acknowledged, {unknown} unanswered (may or may not be in)", "",
                "all present; log + as many", all_kept and grew_ok and whole),
         Result("log index known after the answer", name,

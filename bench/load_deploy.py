@@ -239,6 +239,16 @@ def gapless(dep: Deployment) -> bool:
     return bool(count == distinct and (count == 0 or (low == 0 and high == count - 1)))
 
 
+def types_since(dep: Deployment, start: int) -> dict[str, int]:
+    """How many entries of each type the group's log holds from index `start` on."""
+    with dep.engine.connect() as conn:
+        rows = conn.execute(select(LogEntry.type, func.count()).where(
+            LogEntry.group_id == dep.group_id, LogEntry.seq >= start).group_by(LogEntry.type))
+        return {str(t): int(n) for t, n in rows}
+
+
+# What each write of the mix logs (one entry per change).
+WRITE_TYPES = {"site": "site.notified", "incident": "incident.reported"}
 TABLES: dict[str, type[Site] | type[Incident]] = {"site": Site, "incident": Incident}
 
 

@@ -1,7 +1,10 @@
-"""Writers for `bench.log_append`: each request notifies a site through the real service function
-(`notifications.service.notify_site`, which writes its log entry through the unit of work), in a
-session like a server's (the background integrator numbers the entry after the answer); or makes
-the very same call with the log entry left out, the baseline.
+"""Writers for `bench.log_append`: each request makes one real change through its service
+function, which writes the log entry through the unit of work, in a session like a server's (the
+background integrator numbers the entry after the answer); or makes the very same call with the
+log entry left out, the baseline. The change is notifying a site
+(`notifications.service.notify_site`, which also bumps the group's feature-change counter for
+the deconfliction index) or issuing a token (`groups.service.issue_token`, which writes nothing
+else shared), so that the log's own throughput can be told from the counter's.
 
 Eight writers run as eight processes (like eight server workers, each with its integrator), so
 that the figure measures the log and the database rather than one interpreter's lock."""
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import corridor.all_models  # noqa: F401  (every table known to the metadata)
 from corridor import uow
 from corridor.db import make_engine, make_sessionmaker
+from corridor.groups import service as groups
 from corridor.groups.models import Person
 from corridor.groups.principal import Principal
 from corridor.log.models import LogPending
@@ -78,6 +82,7 @@ class Writer:
     key_dir: Path
     group_id: int
     person_id: int
+    change: str = "site"  # or "token"
     pool_size: int = 4
     engine: Engine = field(init=False)
     logged: sessionmaker[Session] = field(init=False)
@@ -103,10 +108,15 @@ class Writer:
             person = db.get(Person, self.person_id)
             assert person is not None
             org = person.organisation
-            notifications.notify_site(
-                db, principal=Principal(person=person, organisation=org, group=org.group),
-                body=SiteIn(name=f"Bench site {self.made}", type="warehouse",
-                            lon=35.0 + (self.made % 1000) / 1000, lat=47.8))
+            principal = Principal(person=person, organisation=org, group=org.group)
+            if self.change == "token":
+                groups.issue_token(db, person=person, actor=principal.log_actor(),
+                                   label=f"bench {self.made}")
+            else:
+                notifications.notify_site(
+                    db, principal=principal,
+                    body=SiteIn(name=f"Bench site {self.made}", type="warehouse",
+                                lon=35.0 + (self.made % 1000) / 1000, lat=47.8))
         return time.perf_counter() - began
 
     def pending(self) -> int:
@@ -162,9 +172,9 @@ def run_in_process(writer: Writer, with_log: bool, requests: int) -> RoundResult
                        (after[0] - before[0], after[1] - before[1], after[2] - before[2]))
 
 
-def _fleet_worker(conn: Connection, start: Any, args: tuple[str, Path, int, int]) -> None:
-    url, key_dir, group_id, person_id = args
-    writer = Writer(url, key_dir, group_id, person_id, pool_size=2)
+def _fleet_worker(conn: Connection, start: Any, args: tuple[str, Path, int, int, str]) -> None:
+    url, key_dir, group_id, person_id, change = args
+    writer = Writer(url, key_dir, group_id, person_id, change, pool_size=2)
     conn.send("ready")
     while (command := conn.recv()) is not None:
         with_log, requests = command
@@ -180,8 +190,8 @@ class Fleet:
     """Writer processes kept for a whole comparison; each round starts them at one barrier and
     ends when the last has its entries numbered."""
 
-    def __init__(self, size: int, url: str, key_dir: Path, group_id: int, person_id: int
-                 ) -> None:
+    def __init__(self, size: int, url: str, key_dir: Path, group_id: int, person_id: int,
+                 change: str) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.start = ctx.Barrier(size + 1)
         self.pipes: list[Connection] = []
@@ -189,7 +199,8 @@ class Fleet:
         for _ in range(size):
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=_fleet_worker, daemon=True,
-                               args=(theirs, self.start, (url, key_dir, group_id, person_id)))
+                               args=(theirs, self.start,
+                                     (url, key_dir, group_id, person_id, change)))
             proc.start()
             self.pipes.append(mine)
             self.procs.append(proc)
