@@ -30,6 +30,7 @@ from bench.load_deploy import (
     drain,
     gapless,
     indexes_of,
+    logged_ids,
     present,
     types_since,
 )
@@ -171,6 +172,11 @@ def _targets(dep: Deployment, stats: list[PhaseStats], before: tuple[int, int, i
     by_type = types_since(dep, before[0])
     ours = sum(by_type.pop(t, 0) for t in WRITE_TYPES.values())
     others = ", ".join(f"{n} × {t}" for t, n in sorted(by_type.items()))
+    logged = logged_ids(dep, before[0])
+    stray = {kind: sorted(logged[kind] - {w.id for w in written if w.kind == kind})
+             for kind in WRITE_TYPES}
+    strays = "; ".join(f"{kind}s {', '.join(map(str, ids[:5]))}" + ("…" if len(ids) > 5 else "")
+                       for kind, ids in stray.items() if ids)
     whole = gapless(dep)
     all_kept = all(found == made for _, found, made in kept)
     grew_ok = len(written) <= ours <= len(written) + unknown and after[2] == 0
@@ -178,29 +184,32 @@ def _targets(dep: Deployment, stats: list[PhaseStats], before: tuple[int, int, i
     unindexed = len(written) - len(lat)
     results = [
         Result("5xx answers", name, f"{errors} (503 with Retry-After not counted)",
-               "", "", "0", errors == 0),
+               "", f"{errors}", "0", errors == 0),
         Result("client timeouts", name, f"{timeouts} timeouts, {dropped} dropped connections",
-               "", "", "0", timeouts == 0 and dropped == 0),
+               "", f"{timeouts + dropped}", "0", timeouts == 0 and dropped == 0),
         Result(f"throughput at {high.clients} clients", name, f"{rate[-1]:,.0f} req/s (2xx)",
                f"{rate[0]:,.0f} req/s at {low.clients} clients",
                f"{rate[-1] / max(rate[0], 1e-9):.2f}×", f"≥ {SCALING:.2f}×",
                rate[-1] >= SCALING * rate[0]),
         Result("shed 503s", name, " · ".join(f"{x:.1%} at {s.clients}" for x, s in
                                             zip(shed, stats, strict=True)),
-               "", "", f"< {SHED_MAX:.0%}", max(shed) < SHED_MAX),
+               "", f"{max(shed):.1%} at most", f"< {SHED_MAX:.0%}", max(shed) < SHED_MAX),
         Result("acknowledged writes kept", name,
                "; ".join(f"{found}/{made} {kind}s present" for kind, found, made in kept)
                + f"; log +{grew} entries ({ours} of the writes'"
                + (f", also {others}" if others else "") + f"), "
-               f"{'gapless' if whole else 'GAPS'}, {after[2]} pending",
-               f"{len(written)} acknowledged, {unknown} unanswered (may or may not be in)", "",
+               f"{'gapless' if whole else 'GAPS'}, {after[2]} pending"
+               + (f"; logged, never acknowledged: {strays}" if strays else ""),
+               f"{len(written)} acknowledged, {unknown} unanswered (may or may not be in)",
+               f"{sum(k[1] for k in kept)}/{len(written)} kept, log +{ours}",
                "all present; log + as many", all_kept and grew_ok and whole),
         Result("log index known after the answer", name,
                (f"p99 {ms(percentile(lat, 99))}, p50 {ms(median(lat))}, max {ms(max(lat))} "
                 f"over {len(lat)} writes ({sum(x == 0 for x in lat)} in the answer itself)"
                 if lat else "no writes")
                + (f"; {unindexed} never indexed" if unindexed else ""),
-               _by_hash(dep, written), "", f"p99 ≤ {ms(INDEX_P99_S)}",
+               _by_hash(dep, written), f"p99 {ms(percentile(lat, 99))}" if lat else "",
+               f"p99 ≤ {ms(INDEX_P99_S)}",
                bool(lat) and not unindexed and percentile(lat, 99) <= INDEX_P99_S),
         Result("server stderr", name, dep.server_log_problems(),
                "; ".join(dep.notes) or f"{len(dep.urls)} × corridor serve"
@@ -218,8 +227,7 @@ def _phase_table(outcomes: Sequence[Outcome]) -> Table:
         table.add_column(col, overflow="fold")
     for o in outcomes:
         for s in o.phases:
-            others = ", ".join(f"{n} × {code}" for code, n in sorted(s.statuses.items())
-                               if not 200 <= code < 300) or "none"
+            others = ", ".join(f"{n} × {what}" for what, n in s.problems.most_common()) or "none"
             lat = _latencies(s.written)
             table.add_row(
                 f"{o.setup.name} (load average {o.load_average:.1f} on {os.cpu_count()} CPUs)",

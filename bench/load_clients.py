@@ -76,6 +76,7 @@ class PhaseStats:
     timeouts: int = 0
     transport_errors: int = 0
     failures: Counter[str] = field(default_factory=Counter)  # timeouts and dropped, by kind
+    problems: Counter[str] = field(default_factory=Counter)  # answers not 2xx: "503 busy"
     unknown_writes: int = 0  # writes with no definite answer (timeout, dropped, 5xx)
     written: list[Written] = field(default_factory=list)
 
@@ -182,6 +183,16 @@ def retry_after(response: httpx.Response) -> float | None:
         return max(0.0, min(RETRY_AFTER_CAP_S, (when - datetime.now(UTC)).total_seconds()))
 
 
+def problem_type(response: httpx.Response) -> str:
+    """The last part of a problem document's `type` (e.g. "busy"); "" for anything else."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    kind = body.get("type", "") if isinstance(body, dict) else ""
+    return str(kind).rsplit("/", 1)[-1]
+
+
 def log_ref(body: dict[str, Any]) -> tuple[int | None, str | None]:
     """(index, leaf hash) from a response: `log: {leaf_hash, index}`, or the older `log_index`."""
     ref = body.get("log")
@@ -217,6 +228,8 @@ async def _client(http: httpx.AsyncClient, ops: Sequence[Op], slug: str, stats: 
                 break
             elapsed = time.perf_counter() - began
             stats.statuses[r.status_code] += 1
+            if not 200 <= r.status_code < 300:
+                stats.problems[f"{r.status_code} {problem_type(r)}".strip()] += 1
             if r.status_code == 503:
                 wait = retry_after(r)
                 stats.shed += wait is not None

@@ -207,14 +207,17 @@ def deployed(setup: Setup, folder: Path, *, concurrency: str | None = None
 
 
 def log_size(dep: Deployment) -> tuple[int, int, int]:
-    """(head size, entries stored, entries still pending) of the demo's group."""
+    """(head size, entries stored, entries still pending) of the demo's group.
+
+    Pending is read first: the three reads are separate snapshots, and a head read before an
+    integration that empties the queue would look drained while being one batch short."""
     gid = dep.group_id
     with dep.engine.connect() as conn:
+        pending = conn.scalar(select(func.count()).select_from(LogPending)
+                              .where(LogPending.group_id == gid)) or 0
         head = conn.scalar(select(LogHead.size).where(LogHead.group_id == gid)) or 0
         stored = conn.scalar(select(func.count()).select_from(LogEntry)
                              .where(LogEntry.group_id == gid)) or 0
-        pending = conn.scalar(select(func.count()).select_from(LogPending)
-                              .where(LogPending.group_id == gid)) or 0
     return int(head), int(stored), int(pending)
 
 
@@ -245,6 +248,18 @@ def types_since(dep: Deployment, start: int) -> dict[str, int]:
         rows = conn.execute(select(LogEntry.type, func.count()).where(
             LogEntry.group_id == dep.group_id, LogEntry.seq >= start).group_by(LogEntry.type))
         return {str(t): int(n) for t, n in rows}
+
+
+def logged_ids(dep: Deployment, start: int) -> dict[str, set[int]]:
+    """The sites and incidents whose creation entered the log from index `start` on."""
+    out: dict[str, set[int]] = {kind: set() for kind in WRITE_TYPES}
+    with dep.engine.connect() as conn:
+        for kind, type_ in WRITE_TYPES.items():
+            for data in conn.scalars(select(LogEntry.data).where(
+                    LogEntry.group_id == dep.group_id, LogEntry.seq >= start,
+                    LogEntry.type == type_)):
+                out[kind].add(int(json.loads(data)["payload"][kind]))
+    return out
 
 
 # What each write of the mix logs (one entry per change).

@@ -160,7 +160,8 @@ def _rows(ldb: LogDb, url: str, key_dir: Path, *, single: int, fleet: int | None
                            ldb.backend, f"{rate:,.0f} entries/s, each numbered before the round "
                            f"ends · {with_.describe()}",
                            f"without log: {without.describe()}",
-                           f"{without.per_change() / with_.per_change():.2f}× the no-log rate",
+                           f"{rate:,.0f}/s, {without.per_change() / with_.per_change():.2f}× "
+                           "the no-log rate",
                            f"≥ {TARGET_RATE:,.0f}/s", rate >= TARGET_RATE))
         # Sites: every writer of the group also takes the feature-change counter's row lock.
         without, with_ = _fleet(ldb, url, key_dir, ids, "site", fleet, rounds)
