@@ -1,24 +1,34 @@
 """The caller's alerts, read-only: consents its party owes, acknowledgements pending or overdue,
-follow-ups to answer or to track, and what operations report unaccounted or in dispute."""
+follow-ups to answer or to track, and what operations report unaccounted or in dispute.
+
+Each source asks the database for what may concern the caller (proposals still open, notices
+without the receipt of the current version, open follow-ups naming the party), through the
+topics' own visibility queries, and reads what it shows beside them in one batch: the alerts
+cost the same statements for 1 pending item as for 1,000.
+"""
 
 from __future__ import annotations
 
 import importlib
 import json
+from collections import defaultdict
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from corridor import clock
 from corridor.alerts.schemas import AlertOut, AlertsOut, SubjectOut
 from corridor.groups.models import Organisation
 from corridor.groups.principal import Principal
-from corridor.incidents.models import FollowUp
-from corridor.incidents.service import answered_by
+from corridor.incidents.models import Answer, FollowUp
 from corridor.notifications import rules
+from corridor.notifications import visible as visible_notices
 from corridor.notifications.models import Acknowledgement, Movement, Site
 from corridor.pauses import views as pause_views
+from corridor.pauses import visible as visible_pauses
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, require
@@ -28,15 +38,16 @@ OperationsSource = Callable[[Session, Principal], list[AlertOut]]
 
 def consents_awaited(db: Session, principal: Principal) -> list[AlertOut]:
     """Proposed pauses that still wait for the caller's party to sign the current version."""
-    org = principal.organisation
+    org, now = principal.organisation, clock.now()
     if org.kind != "party":
         return []
+    open_ = list(db.scalars(
+        visible_pauses.pauses(principal.actor).options(joinedload(Pause.author))
+        .where(Pause.state == State.PROPOSED.value, Pause.window_start > now)
+        .order_by(Pause.window_start, Pause.id)))
     out = []
-    for pause in db.scalars(select(Pause).where(Pause.group_id == principal.group.id,
-                                                Pause.state == State.PROPOSED.value)
-                            .order_by(Pause.window_start)):
-        view = pause_views.pause_out(db, pause, principal)
-        if view.status == State.PROPOSED and org.slug in view.awaiting:
+    for pause, view in zip(open_, pause_views.pauses_out(db, open_, principal), strict=True):
+        if org.slug in view.awaiting:
             out.append(AlertOut(
                 kind="consent_awaited", subject=SubjectOut(type="pause", id=pause.id),
                 due=pause.window_start,
@@ -47,34 +58,38 @@ def consents_awaited(db: Session, principal: Principal) -> list[AlertOut]:
     return out
 
 
+def _unreceipted(principal: Principal, model: type[Site] | type[Movement], now: datetime
+                 ) -> Select[Any, Organisation]:
+    """Each active notice the caller hears about with each party that has not acknowledged its
+    current version (for a notifier and the convener: only those overdue)."""
+    org, hours = principal.organisation, principal.group.ack_deadline_hours
+    party = aliased(Organisation)
+    column = Acknowledgement.site_id if model is Site else Acknowledgement.movement_id
+    query = (
+        select(model, party)
+        .join(party, and_(party.group_id == model.group_id, party.kind == "party"))
+        .where(visible_notices.rule(principal.actor, model), model.withdrawn_at.is_(None),
+               ~exists().where(column == model.id, Acknowledgement.organisation_id == party.id,
+                               Acknowledgement.version == model.version))
+        .order_by(model.id, party.slug))
+    if org.kind == "party":
+        return query.where(party.id == org.id)
+    if org.kind != "convener":
+        query = query.where(model.organisation_id == org.id)  # a notifier hears of its own only
+    # Overdue: due (the later of notice and joining, plus the deadline) has passed.
+    since = now - timedelta(hours=hours)
+    return query.where(model.notified_at < since, party.created_at < since)
+
+
 def acknowledgements(db: Session, principal: Principal) -> list[AlertOut]:
     """A party's own receipts not yet given; for the notifier and the convener, overdue ones."""
-    org, group, now = principal.organisation, principal.group, clock.now()
-    parties = list(db.scalars(select(Organisation).where(
-        Organisation.group_id == group.id, Organisation.kind == "party")
-        .order_by(Organisation.slug)))
-    if org.kind == "party":
-        parties = [p for p in parties if p.id == org.id]
-    receipts = db.scalars(select(Acknowledgement).where(Acknowledgement.group_id == group.id))
-    given = {(a.site_id, a.movement_id, a.organisation_id) for a in receipts}
+    group, now = principal.group, clock.now()
     out = []
-    subjects: list[Site | Movement] = [
-        *db.scalars(select(Site).where(Site.group_id == group.id).order_by(Site.id)),
-        *db.scalars(select(Movement).where(Movement.group_id == group.id).order_by(Movement.id))]
-    for subject in subjects:
-        kind = "site" if isinstance(subject, Site) else "movement"
-        mine = subject.organisation_id == org.id
-        if org.kind not in ("party", "convener") and not mine:
-            continue  # a notifier hears about its own notices only
-        for party in parties:
-            key = (subject.id, None, party.id) if kind == "site" else (None, subject.id, party.id)
-            if key in given:
-                continue
+    for model, kind in ((Site, "site"), (Movement, "movement")):
+        for subject, party in db.execute(_unreceipted(principal, model, now)):
             due = rules.ack_due(notified_at=subject.notified_at, party_joined_at=party.created_at,
                                 hours=group.ack_deadline_hours)
             status = rules.ack_status(due=due, acknowledged_at=None, now=now)
-            if org.kind != "party" and status is not rules.AckStatus.OVERDUE:
-                continue
             out.append(AlertOut(
                 kind="acknowledgement_overdue" if status is rules.AckStatus.OVERDUE
                 else "acknowledgement_pending",
@@ -92,24 +107,36 @@ def followups(db: Session, principal: Principal) -> list[AlertOut]:
     org = principal.organisation
     if org.kind not in ("party", "convener"):
         return []
+    query = (select(FollowUp).where(FollowUp.group_id == principal.group.id,
+                                    FollowUp.state == "open")
+             .order_by(FollowUp.opened_at, FollowUp.id))
+    if org.kind == "party":
+        found = db.scalars(query.where(
+            FollowUp.parties.contains(json.dumps(org.slug)),
+            ~exists().where(Answer.followup_id == FollowUp.id,
+                            Answer.organisation_id == org.id)))
+        return [AlertOut(kind="followup_to_answer",
+                         subject=SubjectOut(type="incident", id=f.incident_id),
+                         message=f"Incident {f.incident_id} is linked to what {org.slug} is "
+                                 "concerned by; your answer is awaited.",
+                         data={"opened_at": f.opened_at.isoformat()})
+                for f in found if org.slug in json.loads(f.parties)]
+    rows = list(db.scalars(query))
+    answered: dict[int, set[str]] = defaultdict(set)
+    for followup_id, slug in db.execute(
+            select(Answer.followup_id, Organisation.slug)
+            .join(Organisation, Organisation.id == Answer.organisation_id)
+            .where(Answer.followup_id.in_([f.id for f in rows]))):
+        answered[followup_id].add(slug)
     out = []
-    for followup in db.scalars(select(FollowUp).where(FollowUp.group_id == principal.group.id,
-                                                      FollowUp.state == "open")
-                               .order_by(FollowUp.opened_at)):
-        concerned = json.loads(followup.parties)
-        awaiting = [p for p in concerned if p not in answered_by(db, followup)]
-        subject = SubjectOut(type="incident", id=followup.incident_id)
-        if org.kind == "convener":
-            out.append(AlertOut(kind="followup_open", subject=subject,
-                                message=f"Follow-up of incident {followup.incident_id} is open; "
-                                        f"awaiting answers from {', '.join(awaiting)}.",
-                                data={"awaiting": awaiting, "opened_at":
-                                      followup.opened_at.isoformat()}))
-        elif org.slug in awaiting:
-            out.append(AlertOut(kind="followup_to_answer", subject=subject,
-                                message=f"Incident {followup.incident_id} is linked to what "
-                                        f"{org.slug} is concerned by; your answer is awaited.",
-                                data={"opened_at": followup.opened_at.isoformat()}))
+    for followup in rows:
+        awaiting = [p for p in json.loads(followup.parties) if p not in answered[followup.id]]
+        out.append(AlertOut(kind="followup_open",
+                            subject=SubjectOut(type="incident", id=followup.incident_id),
+                            message=f"Follow-up of incident {followup.incident_id} is open; "
+                                    f"awaiting answers from {', '.join(awaiting)}.",
+                            data={"awaiting": awaiting,
+                                  "opened_at": followup.opened_at.isoformat()}))
     return out
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import AwareDatetime
 from sqlalchemy import select
 
+from corridor import paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
 from corridor.errors import NotFound
 from corridor.incidents import evidence as files
-from corridor.incidents import export, schemas, views
+from corridor.incidents import export, schemas, views, visible
 from corridor.incidents import service as incidents
 from corridor.incidents.models import Evidence
 
@@ -34,26 +36,62 @@ def report_incident(body: schemas.IncidentIn, group: CurrentGroup, principal: Cu
     return views.incident_out(db, incident, principal)
 
 
-@router.get("", response_model=list[schemas.IncidentOut])
-def list_incidents(group: CurrentGroup, principal: CurrentPrincipal,
-                   db: SessionDep) -> list[schemas.IncidentOut]:
-    """Every report of the group, most recent first, with the links you may see."""
-    return views.incidents_out(db, incidents.list_all(db, principal=principal), principal)
+def filters(
+    type: Annotated[schemas.IncidentType | None, Query(description="Only of this type")] = None,
+    status: Annotated[Literal["open", "answered", "closed", "not_linked"] | None, Query(
+        description="Only those whose follow-up is in this state, or not_linked")] = None,
+    occurred_after: Annotated[AwareDatetime | None, Query(
+        description="Only those that occurred at or after this time")] = None,
+    occurred_before: Annotated[AwareDatetime | None, Query(
+        description="Only those that occurred at or before this time")] = None,
+    reported_by: Annotated[str | None, Query(
+        max_length=64, description="Only those reported by this organisation (slug)")] = None,
+) -> visible.Filters:
+    """The list's filters, applied in the database."""
+    return visible.Filters(type=type, status=status, occurred_after=occurred_after,
+                           occurred_before=occurred_before, organisation=reported_by)
 
 
-@router.get(".geojson", response_class=JSONResponse)
-def incidents_geojson(group: CurrentGroup, principal: CurrentPrincipal,
-                      db: SessionDep) -> JSONResponse:
-    """The same list as an RFC 7946 FeatureCollection."""
-    rows = views.incidents_out(db, incidents.list_all(db, principal=principal), principal)
-    return JSONResponse(export.geojson(rows), media_type=export.GEOJSON_MEDIA_TYPE)
+FiltersDep = Annotated[visible.Filters, Depends(filters)]
 
 
-@router.get(".csv")
-def incidents_hxl(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> Response:
-    """The same list as CSV with HXL hashtags."""
-    rows = views.incidents_out(db, incidents.list_all(db, principal=principal), principal)
-    return Response(export.hxl(rows), media_type=export.CSV_MEDIA_TYPE)
+@router.get("", response_model=list[schemas.IncidentOut], responses=paging.PAGED_RESPONSES,
+            description="Reports of the group, most recent occurrence first, with the links "
+            f"you may see, filtered in the database. {paging.PAGING_DOC}")
+def list_incidents(request: Request, response: Response, group: CurrentGroup,
+                   principal: CurrentPrincipal, db: SessionDep, narrowed: FiltersDep,
+                   limit: paging.Limit = paging.DEFAULT_LIMIT,
+                   cursor: paging.Cursor = None) -> list[schemas.IncidentOut]:
+    page = incidents.list_all(db, principal=principal, filters=narrowed, limit=limit,
+                              cursor=cursor)
+    paging.announce(request, response, page.next_cursor)
+    return views.incidents_out(db, page.rows, principal)
+
+
+@router.get(".geojson", response_class=JSONResponse, responses=paging.PAGED_RESPONSES,
+            description=f"The same list as an RFC 7946 FeatureCollection. {paging.PAGING_DOC}")
+def incidents_geojson(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
+                      db: SessionDep, narrowed: FiltersDep,
+                      limit: paging.Limit = paging.DEFAULT_LIMIT,
+                      cursor: paging.Cursor = None) -> JSONResponse:
+    page = incidents.list_all(db, principal=principal, filters=narrowed, limit=limit,
+                              cursor=cursor)
+    return JSONResponse(export.geojson(views.incidents_out(db, page.rows, principal)),
+                        media_type=export.GEOJSON_MEDIA_TYPE,
+                        headers=paging.headers(request, page.next_cursor))
+
+
+@router.get(".csv", responses=paging.PAGED_RESPONSES,
+            description=f"The same list as CSV with HXL hashtags. {paging.PAGING_DOC}")
+def incidents_hxl(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep, narrowed: FiltersDep,
+                  limit: paging.Limit = paging.DEFAULT_LIMIT,
+                  cursor: paging.Cursor = None) -> Response:
+    page = incidents.list_all(db, principal=principal, filters=narrowed, limit=limit,
+                              cursor=cursor)
+    return Response(export.hxl(views.incidents_out(db, page.rows, principal)),
+                    media_type=export.CSV_MEDIA_TYPE,
+                    headers=paging.headers(request, page.next_cursor))
 
 
 @router.get("/{incident_id}", response_model=schemas.IncidentOut)

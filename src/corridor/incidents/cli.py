@@ -84,10 +84,9 @@ def list_incidents(
     """List the group's incident reports, most recent first."""
     client = Client(server, token)
     if geojson or hxl:
-        sys.stdout.write(client.request(
-            "GET", _base(group) + (".geojson" if geojson else ".csv")).text)
+        sys.stdout.write(client.export_all(_base(group) + (".geojson" if geojson else ".csv")))
         return
-    result = client.get(_base(group))
+    result = client.get_all(_base(group))
     if json:
         emit_json(result)
         return

@@ -11,20 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from corridor import clock
+from corridor import clock, paging
 from corridor.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corridor.geo.validate import parse_point
 from corridor.groups.principal import Principal
 from corridor.incidents import evidence as files
 from corridor.incidents import facts
+from corridor.incidents import visible as visible_incidents
 from corridor.incidents.lifecycle import Move, State, answer_move, next_state
 from corridor.incidents.links import Link, LinkKind, parties_concerned
 from corridor.incidents.models import Answer, Evidence, FollowUp, Incident, IncidentLink
 from corridor.incidents.schemas import IncidentIn
 from corridor.log import service as log
 from corridor.log.canonical import canonicalize
+from corridor.paging import Page
 from corridor.policy import Action, Target, require
 from corridor.uow import Change, change
 
@@ -40,11 +42,17 @@ def get(db: Session, *, principal: Principal, incident_id: int) -> Incident:
     return incident
 
 
-def list_all(db: Session, *, principal: Principal) -> list[Incident]:
-    """Every report of the group, most recent occurrence first."""
+def list_all(db: Session, *, principal: Principal,
+             filters: visible_incidents.Filters | None = None, limit: int | None = None,
+             cursor: str | None = None) -> Page[Incident]:
+    """The group's reports, most recent occurrence first, narrowed by `filters`; a page of
+    `limit` from `cursor`, or all of them."""
     require(principal.actor, Action.INCIDENT_READ, Target(group_id=principal.group.id))
-    return list(db.scalars(select(Incident).where(Incident.group_id == principal.group.id)
-                           .order_by(Incident.occurred_at.desc(), Incident.id.desc())))
+    query = visible_incidents.filtered(
+        visible_incidents.incidents(principal.actor).options(joinedload(Incident.organisation)),
+        filters or visible_incidents.Filters())
+    return paging.fetch(db, query, order_by=[Incident.occurred_at.desc(), Incident.id.desc()],
+                        limit=limit, cursor=cursor)
 
 
 def followup_of(db: Session, incident: Incident) -> FollowUp | None:

@@ -1,59 +1,83 @@
 """Building what the API returns about incidents (read-only; no writes here).
 
 Links to notified sites and movements are need to know: a reader sees only those whose notice it
-may see (policy.py), so a report never reveals another humanitarian organisation's site."""
+may see (`notifications.visible`), so a report never reveals another humanitarian organisation's
+site. A list is built in a fixed number of statements whatever its length: follow-ups, answers,
+links, the notices they name, evidence and log numbers are each read once for the whole page.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from corridor.groups.principal import Principal
 from corridor.incidents import schemas
 from corridor.incidents.links import LinkKind
 from corridor.incidents.models import Answer, Evidence, FollowUp, Incident, IncidentLink
-from corridor.incidents.service import followup_of
-from corridor.log import service as log
-from corridor.notifications import service as notifications
+from corridor.incidents.visible import NOT_LINKED
+from corridor.log import refs
+from corridor.notifications import visible as visible_notices
 from corridor.notifications.models import Movement, Site
-from corridor.policy import Action, allowed
-
-NOT_LINKED = "not_linked"
 
 
-def _may_see(db: Session, viewer: Principal, link: IncidentLink) -> bool:
+@dataclass
+class _Loaded:
+    """What the reports of one page need besides their own rows, read once for all of them."""
+
+    followups: dict[int, FollowUp]  # by incident
+    answers: dict[int, list[Answer]]  # by follow-up
+    links: dict[int, list[IncidentLink]]
+    evidence: dict[int, list[Evidence]]
+    seen: set[tuple[str, int]]  # the linked notices the reader may see
+    indexes: dict[int, int | None]
+
+
+def _load(db: Session, incidents: Sequence[Incident], viewer: Principal) -> _Loaded:
+    ids = [i.id for i in incidents]
+    followups = {f.incident_id: f for f in db.scalars(
+        select(FollowUp).where(FollowUp.incident_id.in_(ids)))}
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    for a in db.scalars(select(Answer).options(joinedload(Answer.organisation),
+                                               joinedload(Answer.person))
+                        .where(Answer.followup_id.in_([f.id for f in followups.values()]))
+                        .order_by(Answer.id)):
+        answers[a.followup_id].append(a)
+    links: dict[int, list[IncidentLink]] = defaultdict(list)
+    for k in db.scalars(select(IncidentLink).where(IncidentLink.incident_id.in_(ids))
+                        .order_by(IncidentLink.id)):
+        links[k.incident_id].append(k)
+    named = [k for ks in links.values() for k in ks]
+    sites = [k.subject_id for k in named if k.kind == LinkKind.SITE_AFFECTED]
+    movements = [k.subject_id for k in named if k.kind == LinkKind.MOVEMENT_AFFECTED]
+    seen = {(LinkKind.SITE_AFFECTED.value, i) for i in db.scalars(
+        visible_notices.site_ids(viewer.actor).where(Site.id.in_(sites)))}
+    seen |= {(LinkKind.MOVEMENT_AFFECTED.value, i) for i in db.scalars(
+        visible_notices.movement_ids(viewer.actor).where(Movement.id.in_(movements)))}
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for e in db.scalars(select(Evidence).where(Evidence.incident_id.in_(ids))
+                        .order_by(Evidence.id)):
+        evidence[e.incident_id].append(e)
+    indexes = refs.indexes(db, [
+        *(i.log_pending_id for i in incidents),
+        *(e.log_pending_id for es in evidence.values() for e in es),
+        *(a.log_pending_id for answered in answers.values() for a in answered)])
+    return _Loaded(followups, answers, links, evidence, seen, indexes)
+
+
+def _may_see(loaded: _Loaded, link: IncidentLink) -> bool:
     if link.kind == LinkKind.POSSIBLE_BREACH:
         return True  # only agreed pauses are linked, and every member reads those
-    subject: Site | Movement | None = (
-        db.get(Site, link.subject_id) if link.kind == LinkKind.SITE_AFFECTED
-        else db.get(Movement, link.subject_id))
-    return subject is not None and allowed(viewer.actor, Action.NOTIFICATION_READ,
-                                           notifications.target(subject))
+    return (link.kind, link.subject_id) in loaded.seen
 
 
-def _links(db: Session, viewer: Principal, incident: Incident) -> list[schemas.LinkOut]:
-    rows = db.scalars(select(IncidentLink).where(IncidentLink.incident_id == incident.id)
-                      .order_by(IncidentLink.id))
-    return [schemas.LinkOut(kind=k.kind, subject=k.subject_id, distance_m=k.distance_m,
-                            reason=k.reason, parties=json.loads(k.parties),
-                            data=json.loads(k.data))
-            for k in rows if _may_see(db, viewer, k)]
-
-
-def _evidence(db: Session, incident: Incident) -> list[schemas.EvidenceOut]:
-    rows = db.scalars(select(Evidence).where(Evidence.incident_id == incident.id)
-                      .order_by(Evidence.id))
-    return [schemas.EvidenceOut(sha256=e.sha256, size=e.size, media_type=e.media_type,
-                                added_at=e.added_at, log_index=log.seq_of(db, e.log_pending_id))
-            for e in rows]
-
-
-def followup_out(db: Session, followup: FollowUp) -> schemas.FollowUpOut:
-    answers = list(db.scalars(select(Answer).where(Answer.followup_id == followup.id)
-                              .order_by(Answer.id)))
+def _followup(loaded: _Loaded, followup: FollowUp) -> schemas.FollowUpOut:
+    answers = loaded.answers[followup.id]
     parties = json.loads(followup.parties)
     answered = {a.organisation.slug for a in answers}
     return schemas.FollowUpOut(
@@ -61,26 +85,42 @@ def followup_out(db: Session, followup: FollowUp) -> schemas.FollowUpOut:
         awaiting=[p for p in parties if p not in answered], opened_at=followup.opened_at,
         closed_reason=followup.close_reason,
         answers=[schemas.AnswerOut(party=a.organisation.slug, by=a.person.username, text=a.text,
-                                   at=a.created_at, log_index=log.seq_of(db, a.log_pending_id))
+                                   at=a.created_at, log_index=loaded.indexes.get(a.log_pending_id))
                  for a in answers])
 
 
-def incident_out(db: Session, incident: Incident, viewer: Principal) -> schemas.IncidentOut:
+def _incident(loaded: _Loaded, incident: Incident) -> schemas.IncidentOut:
     content = json.loads(incident.content)
-    followup = followup_of(db, incident)
-    casualties = content["casualties"]
+    followup = loaded.followups.get(incident.id)
     return schemas.IncidentOut(
         id=incident.id, reported_by=incident.organisation.slug, type=incident.incident_type,
         occurred_at=incident.occurred_at, lon=incident.lon, lat=incident.lat,
-        uncertainty_m=incident.uncertainty_m, place=content["place"], casualties=casualties,
-        killed=incident.killed, injured=incident.injured, narrative=content["narrative"],
-        reported_at=incident.reported_at, content_hash=incident.content_hash,
-        log_index=log.seq_of(db, incident.log_pending_id),
+        uncertainty_m=incident.uncertainty_m, place=content["place"],
+        casualties=content["casualties"], killed=incident.killed, injured=incident.injured,
+        narrative=content["narrative"], reported_at=incident.reported_at,
+        content_hash=incident.content_hash,
+        log_index=loaded.indexes.get(incident.log_pending_id),
         status=followup.state if followup else NOT_LINKED,
-        links=_links(db, viewer, incident), evidence=_evidence(db, incident),
-        followup=followup_out(db, followup) if followup else None)
+        links=[schemas.LinkOut(kind=k.kind, subject=k.subject_id, distance_m=k.distance_m,
+                               reason=k.reason, parties=json.loads(k.parties),
+                               data=json.loads(k.data))
+               for k in loaded.links[incident.id] if _may_see(loaded, k)],
+        evidence=[schemas.EvidenceOut(sha256=e.sha256, size=e.size, media_type=e.media_type,
+                                      added_at=e.added_at,
+                                      log_index=loaded.indexes.get(e.log_pending_id))
+                  for e in loaded.evidence[incident.id]],
+        followup=_followup(loaded, followup) if followup else None)
 
 
 def incidents_out(db: Session, incidents: Sequence[Incident], viewer: Principal
                   ) -> list[schemas.IncidentOut]:
-    return [incident_out(db, i, viewer) for i in incidents]
+    """What the API shows of each report, in the order given."""
+    if not incidents:
+        return []
+    loaded = _load(db, incidents, viewer)
+    return [_incident(loaded, i) for i in incidents]
+
+
+def incident_out(db: Session, incident: Incident, viewer: Principal) -> schemas.IncidentOut:
+    return incidents_out(db, [incident], viewer)[0]
+

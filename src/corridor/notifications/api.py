@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from corridor import clock
+from corridor import clock, paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
 from corridor.errors import InvalidInput
 from corridor.notifications import amend, deconflict, geojson, hxl, schemas, views
@@ -37,29 +37,40 @@ def notify_site(body: schemas.SiteIn, group: CurrentGroup, principal: CurrentPri
     return views.site_out(db, site, principal)
 
 
-@router.get("/sites", response_model=list[schemas.SiteOut])
-def list_sites(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
-               bbox: BBox = None) -> list[schemas.SiteOut]:
-    """Sites you may see (need to know: not other humanitarian organisations')."""
-    sites = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox))
-    return views.sites_out(db, sites, principal)
+@router.get("/sites", response_model=list[schemas.SiteOut], responses=paging.PAGED_RESPONSES,
+            description="Sites you may see (need to know: not other humanitarian "
+            f"organisations'), by id. {paging.PAGING_DOC}")
+def list_sites(request: Request, response: Response, group: CurrentGroup,
+               principal: CurrentPrincipal, db: SessionDep, bbox: BBox = None,
+               limit: paging.Limit = paging.DEFAULT_LIMIT,
+               cursor: paging.Cursor = None) -> list[schemas.SiteOut]:
+    page = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox), limit=limit,
+                                    cursor=cursor)
+    paging.announce(request, response, page.next_cursor)
+    return views.sites_out(db, page.rows, principal)
 
 
-@router.get("/sites.geojson", response_class=JSONResponse)
-def sites_geojson(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
-                  bbox: BBox = None) -> JSONResponse:
-    """The same list as an RFC 7946 FeatureCollection."""
-    sites = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox))
-    return JSONResponse(geojson.sites(views.sites_out(db, sites, principal)),
-                        media_type=geojson.MEDIA_TYPE)
+@router.get("/sites.geojson", response_class=JSONResponse, responses=paging.PAGED_RESPONSES,
+            description=f"The same list as an RFC 7946 FeatureCollection. {paging.PAGING_DOC}")
+def sites_geojson(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep, bbox: BBox = None, limit: paging.Limit = paging.DEFAULT_LIMIT,
+                  cursor: paging.Cursor = None) -> JSONResponse:
+    page = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox), limit=limit,
+                                    cursor=cursor)
+    return JSONResponse(geojson.sites(views.sites_out(db, page.rows, principal)),
+                        media_type=geojson.MEDIA_TYPE,
+                        headers=paging.headers(request, page.next_cursor))
 
 
-@router.get("/sites.csv")
-def sites_hxl(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
-              bbox: BBox = None) -> Response:
-    """The same list as CSV with HXL hashtags."""
-    sites = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox))
-    return Response(hxl.sites(views.sites_out(db, sites, principal)), media_type=hxl.MEDIA_TYPE)
+@router.get("/sites.csv", responses=paging.PAGED_RESPONSES,
+            description=f"The same list as CSV with HXL hashtags. {paging.PAGING_DOC}")
+def sites_hxl(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
+              db: SessionDep, bbox: BBox = None, limit: paging.Limit = paging.DEFAULT_LIMIT,
+              cursor: paging.Cursor = None) -> Response:
+    page = notifications.list_sites(db, principal=principal, bbox=_bbox(bbox), limit=limit,
+                                    cursor=cursor)
+    return Response(hxl.sites(views.sites_out(db, page.rows, principal)),
+                    media_type=hxl.MEDIA_TYPE, headers=paging.headers(request, page.next_cursor))
 
 
 @router.get("/sites/{site_id}", response_model=schemas.SiteOut)
@@ -117,29 +128,41 @@ def notify_movement(body: schemas.MovementIn, group: CurrentGroup, principal: Cu
     return views.movement_out(db, movement, principal)
 
 
-@router.get("/movements", response_model=list[schemas.MovementOut])
-def list_movements(group: CurrentGroup, principal: CurrentPrincipal,
-                   db: SessionDep) -> list[schemas.MovementOut]:
-    """Movements you may see, by planned departure."""
-    movements = notifications.list_movements(db, principal=principal)
-    return views.movements_out(db, movements, principal)
+@router.get("/movements", response_model=list[schemas.MovementOut],
+            responses=paging.PAGED_RESPONSES,
+            description=f"Movements you may see, by planned departure. {paging.PAGING_DOC}")
+def list_movements(request: Request, response: Response, group: CurrentGroup,
+                   principal: CurrentPrincipal, db: SessionDep,
+                   pause: Annotated[int | None, Query(ge=1, description=(
+                       "Only those relying on this pause"))] = None,
+                   limit: paging.Limit = paging.DEFAULT_LIMIT,
+                   cursor: paging.Cursor = None) -> list[schemas.MovementOut]:
+    page = notifications.list_movements(db, principal=principal, pause_id=pause, limit=limit,
+                                        cursor=cursor)
+    paging.announce(request, response, page.next_cursor)
+    return views.movements_out(db, page.rows, principal)
 
 
-@router.get("/movements.geojson", response_class=JSONResponse)
-def movements_geojson(group: CurrentGroup, principal: CurrentPrincipal,
-                      db: SessionDep) -> JSONResponse:
-    """The same list as an RFC 7946 FeatureCollection."""
-    movements = notifications.list_movements(db, principal=principal)
-    return JSONResponse(geojson.movements(views.movements_out(db, movements, principal)),
-                        media_type=geojson.MEDIA_TYPE)
+@router.get("/movements.geojson", response_class=JSONResponse,
+            responses=paging.PAGED_RESPONSES,
+            description=f"The same list as an RFC 7946 FeatureCollection. {paging.PAGING_DOC}")
+def movements_geojson(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
+                      db: SessionDep, limit: paging.Limit = paging.DEFAULT_LIMIT,
+                      cursor: paging.Cursor = None) -> JSONResponse:
+    page = notifications.list_movements(db, principal=principal, limit=limit, cursor=cursor)
+    return JSONResponse(geojson.movements(views.movements_out(db, page.rows, principal)),
+                        media_type=geojson.MEDIA_TYPE,
+                        headers=paging.headers(request, page.next_cursor))
 
 
-@router.get("/movements.csv")
-def movements_hxl(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> Response:
-    """The same list as CSV with HXL hashtags."""
-    movements = notifications.list_movements(db, principal=principal)
-    return Response(hxl.movements(views.movements_out(db, movements, principal)),
-                    media_type=hxl.MEDIA_TYPE)
+@router.get("/movements.csv", responses=paging.PAGED_RESPONSES,
+            description=f"The same list as CSV with HXL hashtags. {paging.PAGING_DOC}")
+def movements_hxl(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep, limit: paging.Limit = paging.DEFAULT_LIMIT,
+                  cursor: paging.Cursor = None) -> Response:
+    page = notifications.list_movements(db, principal=principal, limit=limit, cursor=cursor)
+    return Response(hxl.movements(views.movements_out(db, page.rows, principal)),
+                    media_type=hxl.MEDIA_TYPE, headers=paging.headers(request, page.next_cursor))
 
 
 @router.get("/movements/{movement_id}", response_model=schemas.MovementOut)

@@ -36,7 +36,7 @@ def _export(client: Client, path: str, geojson: bool, hxl: bool) -> bool:
     """Print the server's GeoJSON or HXL export as it is; False when neither was asked for."""
     if not (geojson or hxl):
         return False
-    sys.stdout.write(client.request("GET", path + (".geojson" if geojson else ".csv")).text)
+    sys.stdout.write(client.export_all(path + (".geojson" if geojson else ".csv")))
     return True
 
 
@@ -69,7 +69,7 @@ def list_sites(server: ServerOption, token: TokenOption, group: GroupOption,
     client = Client(server, token)
     if _export(client, _base(group, "sites"), geojson, hxl):
         return
-    result = client.get(_base(group, "sites"))
+    result = client.get_all(_base(group, "sites"))
     if json:
         emit_json(result)
         return
@@ -174,7 +174,7 @@ def list_movements(server: ServerOption, token: TokenOption, group: GroupOption,
     client = Client(server, token)
     if _export(client, _base(group, "movements"), geojson, hxl):
         return
-    result = client.get(_base(group, "movements"))
+    result = client.get_all(_base(group, "movements"))
     if json:
         emit_json(result)
         return

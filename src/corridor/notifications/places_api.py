@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
 from corridor.geo.gazetteer import Place
-from corridor.log import service as log
+from corridor.log import refs
 from corridor.notifications import places
 from corridor.notifications.models import GroupPlace
 from corridor.notifications.schemas import PlaceIn, PlaceOut
@@ -18,10 +18,16 @@ from corridor.notifications.schemas import PlaceIn, PlaceOut
 router = APIRouter(prefix="/groups/{group}", tags=["places"])
 
 
+def _owns(db: Session, rows: list[GroupPlace]) -> list[PlaceOut]:
+    """The group's places, with their log numbers read in one batch."""
+    indexes = refs.indexes(db, [r.log_pending_id for r in rows])
+    return [PlaceOut(name=row.name, lon=row.lon, lat=row.lat, country=row.country,
+                     source="group", id=row.id, kind=row.kind, note=row.note,
+                     log_index=indexes.get(row.log_pending_id)) for row in rows]
+
+
 def _own(db: Session, row: GroupPlace) -> PlaceOut:
-    return PlaceOut(name=row.name, lon=row.lon, lat=row.lat, country=row.country,
-                    source="group", id=row.id, kind=row.kind, note=row.note,
-                    log_index=log.seq_of(db, row.log_pending_id))
+    return _owns(db, [row])[0]
 
 
 def _registry(place: Place) -> PlaceOut:
@@ -47,4 +53,4 @@ def list_places(
 ) -> list[PlaceOut]:
     """The group's own places; with `q`, also the registry's matching places (group's first)."""
     own, registry = places.search(db, principal=principal, query=q, limit=limit)
-    return [_own(db, r) for r in own] + [_registry(p) for p in registry][:max(0, limit - len(own))]
+    return _owns(db, list(own)) + [_registry(p) for p in registry][:max(0, limit - len(own))]

@@ -6,17 +6,17 @@ need-to-know, and the hash is enough for a party to prove later what it received
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from corridor import clock
+from corridor import clock, paging
 from corridor.errors import Conflict, Forbidden, InvalidInput, NotFound
 from corridor.geo.gazetteer import Gazetteer
 from corridor.groups.principal import Principal
 from corridor.log.canonical import canonicalize
 from corridor.notifications import rules
+from corridor.notifications import visible as visible_notices
 from corridor.notifications.content import (
     content_hash,
     movement_content,
@@ -25,6 +25,7 @@ from corridor.notifications.content import (
 )
 from corridor.notifications.models import Acknowledgement, Movement, Site
 from corridor.notifications.schemas import MovementIn, SiteIn
+from corridor.paging import Page
 from corridor.pauses import service as pauses
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, allowed, require
@@ -61,32 +62,30 @@ def get_movement(db: Session, *, principal: Principal, movement_id: int) -> Move
     return movement
 
 
-def visible(principal: Principal, subjects: list[Any]) -> list[Any]:
-    """The sites or movements of a list that the caller may see."""
-    return [s for s in subjects if allowed(principal.actor, Action.NOTIFICATION_READ, target(s))]
-
-
 def list_sites(db: Session, *, principal: Principal,
-               bbox: tuple[float, float, float, float] | None = None) -> list[Site]:
-    """The group's active sites visible to the caller, optionally within a bounding box."""
+               bbox: tuple[float, float, float, float] | None = None,
+               limit: int | None = None, cursor: str | None = None) -> Page[Site]:
+    """The group's active sites visible to the caller, by id, optionally within a bounding box;
+    a page of `limit` from `cursor`, or all of them."""
     require(principal.actor, Action.NOTIFICATION_READ, Target(group_id=principal.group.id))
-    query = (select(Site).options(joinedload(Site.organisation))
-             .where(Site.group_id == principal.group.id, Site.withdrawn_at.is_(None))
-             .order_by(Site.id))
+    query = visible_notices.sites(principal.actor).options(joinedload(Site.organisation))
     if bbox is not None:
         west, south, east, north = bbox
         query = query.where(Site.lon >= west, Site.lon <= east, Site.lat >= south,
                             Site.lat <= north)
-    return visible(principal, list(db.scalars(query)))
+    return paging.fetch(db, query, order_by=[Site.id], limit=limit, cursor=cursor)
 
 
-def list_movements(db: Session, *, principal: Principal) -> list[Movement]:
-    """The group's active movements visible to the caller, by planned departure."""
+def list_movements(db: Session, *, principal: Principal, pause_id: int | None = None,
+                   limit: int | None = None, cursor: str | None = None) -> Page[Movement]:
+    """The group's active movements visible to the caller, by planned departure, optionally
+    only those relying on one pause; a page of `limit` from `cursor`, or all of them."""
     require(principal.actor, Action.NOTIFICATION_READ, Target(group_id=principal.group.id))
-    query = (select(Movement).options(joinedload(Movement.organisation))
-             .where(Movement.group_id == principal.group.id, Movement.withdrawn_at.is_(None))
-             .order_by(Movement.departure, Movement.id))
-    return visible(principal, list(db.scalars(query)))
+    query = visible_notices.movements(principal.actor).options(joinedload(Movement.organisation))
+    if pause_id is not None:
+        query = query.where(Movement.pause_id == pause_id)
+    return paging.fetch(db, query, order_by=[Movement.departure, Movement.id], limit=limit,
+                        cursor=cursor)
 
 
 def _may_notify(principal: Principal) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from corridor import clock
 from corridor.groups.models import Organisation
 from corridor.groups.principal import Principal
-from corridor.log.models import LogEntry
+from corridor.log import refs
 from corridor.notifications import rules
 from corridor.notifications.models import Acknowledgement, Movement, Site
 from corridor.notifications.schemas import (
@@ -26,14 +26,6 @@ from corridor.notifications.schemas import (
     SiteOut,
     VehiclesOut,
 )
-
-
-def _seqs(db: Session, pending_ids: Sequence[int]) -> dict[int, int]:
-    if not pending_ids:
-        return {}
-    rows = db.execute(select(LogEntry.pending_id, LogEntry.seq)
-                      .where(LogEntry.pending_id.in_(set(pending_ids))))
-    return {int(r.pending_id): int(r.seq) for r in rows}
 
 
 class _Context:
@@ -62,8 +54,8 @@ class _Context:
                 self.acks[(subject_id, a.organisation_id)] = a
             else:
                 self.earlier.setdefault(subject_id, []).append(a)
-        self.seqs = _seqs(db, [s.log_pending_id for s in subjects]
-                          + [a.log_pending_id for a in acks])
+        self.seqs = refs.indexes(db, [s.log_pending_id for s in subjects]
+                                 + [a.log_pending_id for a in acks])
 
     def receipts(self, subject: Site | Movement) -> list[AcknowledgementOut]:
         """Every party's receipt for the notifier and the convener; a party sees its own."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
+from corridor import paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
 from corridor.operations import hxl, schemas, views
 from corridor.operations import service as operations
@@ -23,24 +24,33 @@ def create_operation(body: schemas.OperationIn, group: CurrentGroup, principal: 
     return views.operation_out(db, operation, principal)
 
 
-@router.get("", response_model=list[schemas.OperationOut])
-def list_operations(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+@router.get("", response_model=list[schemas.OperationOut], responses=paging.PAGED_RESPONSES,
+            description="The group's operations, oldest first, with their reconciliation in "
+            f"brief. {paging.PAGING_DOC}")
+def list_operations(request: Request, response: Response, group: CurrentGroup,
+                    principal: CurrentPrincipal, db: SessionDep,
                     pause: Annotated[int | None, Query(ge=1)] = None,
-                    kind: KindQuery = None) -> list[schemas.OperationOut]:
-    """The group's operations, with their reconciliation in brief."""
-    found = operations.list_operations(db, principal=principal, pause_id=pause, kind=kind)
-    return views.operations_out(db, found, principal)
+                    kind: KindQuery = None, limit: paging.Limit = paging.DEFAULT_LIMIT,
+                    cursor: paging.Cursor = None) -> list[schemas.OperationOut]:
+    page = operations.list_operations(db, principal=principal, pause_id=pause, kind=kind,
+                                      limit=limit, cursor=cursor)
+    paging.announce(request, response, page.next_cursor)
+    return views.operations_out(db, page.rows, principal)
 
 
-@router.get(".csv", name="operations_counts_hxl")
-def counts_hxl_all(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
-                   pause: Annotated[int | None, Query(ge=1)] = None) -> Response:
-    """Every count and departure of every evacuation, as CSV with HXL hashtags."""
-    found = operations.list_operations(db, principal=principal, pause_id=pause,
-                                       kind="evacuation")
-    items = [(views.operation_out(db, o, principal), views.reconciliation_out(db, o))
-             for o in found]
-    return Response(hxl.counts(items), media_type=hxl.MEDIA_TYPE)
+@router.get(".csv", name="operations_counts_hxl", responses=paging.PAGED_RESPONSES,
+            description="Every count and departure of every evacuation, as CSV with HXL "
+            f"hashtags. {paging.PAGING_DOC} (by operation)")
+def counts_hxl_all(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
+                   db: SessionDep, pause: Annotated[int | None, Query(ge=1)] = None,
+                   limit: paging.Limit = paging.DEFAULT_LIMIT,
+                   cursor: paging.Cursor = None) -> Response:
+    page = operations.list_operations(db, principal=principal, pause_id=pause,
+                                      kind="evacuation", limit=limit, cursor=cursor)
+    items = list(zip(views.operations_out(db, page.rows, principal),
+                     views.reconciliations_out(db, page.rows), strict=True))
+    return Response(hxl.counts(items), media_type=hxl.MEDIA_TYPE,
+                    headers=paging.headers(request, page.next_cursor))
 
 
 @router.get("/{operation_id}", response_model=schemas.OperationOut)

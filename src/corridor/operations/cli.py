@@ -97,7 +97,7 @@ def _show(op: dict[str, Any], json: bool) -> None:
 def list_operations(server: ServerOption, token: TokenOption, group: GroupOption,
                     json: JsonOption = False) -> None:
     """List the group's operations with their reconciliation in brief."""
-    result = Client(server, token).get(_base(group))
+    result = Client(server, token).get_all(_base(group))
     if json:
         emit_json(result)
         return

@@ -1,9 +1,11 @@
 """Reading an operation's stored reports as the plain facts that reconcile.py and manifest.py
-work on (read-only)."""
+work on (read-only). The `*_of` functions read those of many operations in one statement each,
+for lists: a page of operations costs as many statements as one."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -36,6 +38,40 @@ def cargo_reports(db: Session, operation: Operation) -> list[CargoReport]:
                                     joinedload(CargoReport.person),
                                     selectinload(CargoReport.lines))
         .where(CargoReport.operation_id == operation.id).order_by(CargoReport.id)))
+
+
+def stages_of(db: Session, operation_ids: Collection[int]) -> dict[int, list[OperationStage]]:
+    """The stages of each operation, in route order."""
+    out: dict[int, list[OperationStage]] = defaultdict(list)
+    for row in db.scalars(select(OperationStage).where(
+            OperationStage.operation_id.in_(operation_ids))
+            .order_by(OperationStage.operation_id, OperationStage.position)):
+        out[row.operation_id].append(row)
+    return out
+
+
+def people_reports_of(db: Session, operation_ids: Collection[int]
+                      ) -> dict[int, list[PeopleReport]]:
+    """The counts and departures of each operation, in the order they were recorded."""
+    out: dict[int, list[PeopleReport]] = defaultdict(list)
+    for row in db.scalars(
+            select(PeopleReport).options(joinedload(PeopleReport.organisation),
+                                         joinedload(PeopleReport.person))
+            .where(PeopleReport.operation_id.in_(operation_ids)).order_by(PeopleReport.id)):
+        out[row.operation_id].append(row)
+    return out
+
+
+def cargo_reports_of(db: Session, operation_ids: Collection[int]) -> dict[int, list[CargoReport]]:
+    """The cargo reports of each operation, with their lines, in the order recorded."""
+    out: dict[int, list[CargoReport]] = defaultdict(list)
+    for row in db.scalars(
+            select(CargoReport).options(joinedload(CargoReport.organisation),
+                                        joinedload(CargoReport.person),
+                                        selectinload(CargoReport.lines))
+            .where(CargoReport.operation_id.in_(operation_ids)).order_by(CargoReport.id)):
+        out[row.operation_id].append(row)
+    return out
 
 
 def stage_fact(row: OperationStage) -> reconcile.Stage:

@@ -11,14 +11,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from corridor import clock
+from corridor import clock, paging
 from corridor.errors import InvalidInput, NotFound
 from corridor.groups.principal import Principal
 from corridor.log.service import format_time
 from corridor.notifications import service as notifications
 from corridor.operations import facts, manifest, reconcile
+from corridor.operations import visible as visible_operations
 from corridor.operations.models import (
     CargoLine,
     CargoReport,
@@ -29,6 +30,7 @@ from corridor.operations.models import (
 )
 from corridor.operations.reconcile import AGE_GROUPS, CATEGORIES
 from corridor.operations.schemas import CargoIn, CountIn, DepartureIn, OperationIn, PeopleIn
+from corridor.paging import Page
 from corridor.pauses import service as pauses
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, allowed, require
@@ -53,16 +55,17 @@ def get(db: Session, *, principal: Principal, operation_id: int) -> Operation:
 
 
 def list_operations(db: Session, *, principal: Principal, pause_id: int | None = None,
-                    kind: str | None = None) -> list[Operation]:
-    """The group's operations, newest pause first, optionally of one pause or kind."""
+                    kind: str | None = None, limit: int | None = None,
+                    cursor: str | None = None) -> Page[Operation]:
+    """The group's operations, oldest first, optionally of one pause or kind; a page of `limit`
+    from `cursor`, or all of them."""
     require(principal.actor, Action.OPERATION_READ, Target(group_id=principal.group.id))
-    query = (select(Operation).options(joinedload(Operation.organisation))
-             .where(Operation.group_id == principal.group.id).order_by(Operation.id))
+    query = visible_operations.operations(principal.actor)
     if pause_id is not None:
         query = query.where(Operation.pause_id == pause_id)
     if kind is not None:
         query = query.where(Operation.kind == kind)
-    return list(db.scalars(query))
+    return paging.fetch(db, query, order_by=[Operation.id], limit=limit, cursor=cursor)
 
 
 def _digest(text: str) -> str | None:
@@ -244,7 +247,8 @@ def record_cargo(db: Session, *, principal: Principal, operation: Operation,
     with _change(db, principal) as ch:
         operation = _locked(db, principal, operation, "aid_delivery")
         if (body.stage == "lost_or_damaged") != (body.reason is not None):
-            raise InvalidInput("give a reason exactly when cargo is lost or damaged", field="reason")
+            raise InvalidInput("give a reason exactly when cargo is lost or damaged",
+                               field="reason")
         if body.complete and body.stage != "delivered":
             raise InvalidInput("only a delivery can complete the manifest", field="complete")
         at, org = _when(body.at), principal.organisation.slug

@@ -4,18 +4,15 @@ agreed. Warnings, never refusals: the field knows things the server does not."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from shapely.geometry import Point, shape
-from sqlalchemy.orm import Session
 
 from corridor.geo.metric import distance_m
 from corridor.notifications.models import Movement
 from corridor.operations.models import Operation, OperationStage
 from corridor.pauses.models import Pause
-from corridor.pauses.service import current_version
 
 # Closer than this to the edge of the pause's zone still counts as on it (rounding of points).
 _ON_ROUTE_M = 50.0
@@ -32,11 +29,9 @@ def _outside_m(content: dict[str, Any], point: Point) -> float:
     return max(min(gaps), 0.0) if gaps else 0.0
 
 
-def warnings(db: Session, operation: Operation, stages: Sequence[OperationStage],
-             movements: Sequence[Movement]) -> list[str]:
-    pause = db.get(Pause, operation.pause_id)
-    assert pause is not None
-    content: dict[str, Any] = json.loads(current_version(db, pause).content)
+def warnings(operation: Operation, pause: Pause, content: dict[str, Any],
+             stages: Sequence[OperationStage], movements: Sequence[Movement]) -> list[str]:
+    """What to look at in `operation`, on `pause` whose current version reads `content`."""
     out = []
     if pause.state != "agreed":
         out.append(f"pause {pause.id} is {pause.state}, not agreed")

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from corridor.errors import NotFound
 from corridor.groups.principal import Principal
-from corridor.log import proofs
-from corridor.log import service as log
+from corridor.log import proofs, refs
 from corridor.pauses import views
 from corridor.pauses.models import Pause, PauseVersion
 from corridor.pauses.service import decisions
@@ -33,10 +32,10 @@ def render(db: Session, pause: Pause, viewer: Principal, number: int) -> str:
     window = Window(*(views.datetime_of(content["window"][k]) for k in ("start", "end")))
     size = proofs.head(db, group_id=pause.group_id).size
     signatures = []
-    for d in decisions(db, pause):
-        if d.version != number:
-            continue
-        index = log.seq_of(db, d.log_pending_id)
+    signed = [d for d in decisions(db, pause) if d.version == number]
+    indexes = refs.indexes(db, [d.log_pending_id for d in signed])
+    for d in signed:
+        index = indexes.get(d.log_pending_id)
         proof = (proofs.inclusion(db, group_id=pause.group_id, index=index, size=size)
                  if index is not None else [])
         signatures.append({

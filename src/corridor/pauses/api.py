@@ -6,17 +6,18 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from corridor import clock, paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
 from corridor.errors import InvalidInput, NotFound
-from corridor.pauses import schemas, views
+from corridor.pauses import schemas, views, visible
 from corridor.pauses import service as pauses
 from corridor.pauses.content import diff
+from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
-from corridor.policy import Action, allowed
 
 router = APIRouter(prefix="/groups/{group}/pauses", tags=["pauses"])
 
@@ -30,19 +31,27 @@ def create_pause(body: schemas.PauseCreate, group: CurrentGroup, principal: Curr
     return views.pause_out(db, pause, principal)
 
 
-@router.get("", response_model=list[schemas.PauseOut])
+@router.get("", response_model=list[schemas.PauseOut], responses=paging.PAGED_RESPONSES,
+            description="Pauses of the group visible to you, by window start, filtered by "
+            f"shown status, purpose, time and bbox in the database. {paging.PAGING_DOC}")
 def list_pauses(
+    request: Request,
+    response: Response,
     group: CurrentGroup,
     principal: CurrentPrincipal,
     db: SessionDep,
-    status: Annotated[str | None, Query(max_length=20)] = None,
+    status: Annotated[str | None, Query(max_length=20, description=(
+        "Shown status (active, completed…) or stored state"))] = None,
     purpose: Annotated[str | None, Query(max_length=20)] = None,
     start_after: datetime | None = None,
     end_before: datetime | None = None,
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
+    limit: paging.Limit = paging.DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
 ) -> list[schemas.PauseOut]:
-    """Pauses of the group visible to you, filtered by shown status, purpose, time and bbox."""
-    query = select(Pause).where(Pause.group_id == group.id).order_by(Pause.window_start)
+    query = visible.pauses(principal.actor)
+    if status:
+        query = query.where(visible.status_is(status, clock.now()))
     if purpose:
         query = query.where(Pause.purposes.contains(purpose))
     if start_after:
@@ -56,14 +65,10 @@ def list_pauses(
             raise InvalidInput("bbox is min_lon,min_lat,max_lon,max_lat", field="bbox") from exc
         query = query.where(Pause.max_lon >= x1, Pause.min_lon <= x2, Pause.max_lat >= y1,
                             Pause.min_lat <= y2)
-    out = []
-    for pause in db.scalars(query):
-        if not allowed(principal.actor, Action.PAUSE_READ, pauses.target(pause)):
-            continue
-        view = views.pause_out(db, pause, principal)
-        if status is None or view.status == status or view.stored_state == status:
-            out.append(view)
-    return out
+    page = paging.fetch(db, query.options(joinedload(Pause.author)),
+                        order_by=[Pause.window_start, Pause.id], limit=limit, cursor=cursor)
+    paging.announce(request, response, page.next_cursor)
+    return views.pauses_out(db, page.rows, principal)
 
 
 @router.get("/calendar.ics")
@@ -71,9 +76,10 @@ def group_calendar(group: CurrentGroup, principal: CurrentPrincipal, db: Session
     """Every agreed pause window of the group you may see, as iCalendar (RFC 5545)."""
     from corridor.pauses.ical import to_ical
 
-    visible = [p for p in db.scalars(select(Pause).where(Pause.group_id == group.id))
-               if allowed(principal.actor, Action.PAUSE_READ, pauses.target(p))]
-    return Response(to_ical([views.pause_out(db, p, principal) for p in visible]),
+    shown = db.scalars(visible.pauses(principal.actor).where(
+        Pause.state.in_([State.AGREED.value, State.SUSPENDED.value]))
+        .order_by(Pause.window_start, Pause.id)).all()
+    return Response(to_ical(views.pauses_out(db, shown, principal)),
                     media_type="text/calendar; charset=utf-8")
 
 

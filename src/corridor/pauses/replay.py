@@ -62,7 +62,7 @@ def replay_pauses(replay: Replay, entry: dict[str, Any]) -> None:
 
 def compare_pauses(client: Client, group: str, state: dict[str, Any]) -> list[str]:
     problems = list(state.get("pause_problems", []))
-    shown = {p["id"]: p for p in client.get(f"/api/v1/groups/{group}/pauses")}
+    shown = {p["id"]: p for p in client.get_all(f"/api/v1/groups/{group}/pauses")}
     now = clock.now()
     for pause_id, mine in state.get("pauses", {}).items():
         theirs = shown.get(pause_id)

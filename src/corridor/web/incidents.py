@@ -44,7 +44,7 @@ def _max_bytes(settings: Settings) -> int:
 @router.get("/incidents")
 def incidents_list(request: Request, login: WebUser, db: SessionDep) -> Response:
     principal = login.principal
-    found = views.incidents_out(db, incidents.list_all(db, principal=principal), principal)
+    found = views.incidents_out(db, incidents.list_all(db, principal=principal).rows, principal)
     return render(request, "incidents/list.html", login=login, incidents=found,
                   labels=iv.labels(gettext(request)), link_url=iv.link_url,
                   may_report=_may_report(login))

@@ -16,8 +16,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from corridor.groups.models import Organisation
 from corridor.groups.principal import Principal
+from corridor.pauses import views as pause_views
+from corridor.pauses import visible
 from corridor.pauses.models import Pause
-from corridor.pauses.service import current_version
 
 Gettext = Callable[[str], str]
 AGES = ("children", "adults", "age_unknown")
@@ -51,9 +52,8 @@ def link_url(kind: str, subject: int) -> str:
 def pause_features(db: Session, principal: Principal) -> str:
     """The group's agreed pauses (read by every member) as GeoJSON for the map."""
     features: list[dict[str, Any]] = []
-    for pause in db.scalars(select(Pause).where(Pause.group_id == principal.group.id,
-                                                Pause.state == "agreed").order_by(Pause.id)):
-        content = json.loads(current_version(db, pause).content)
+    agreed = select(Pause.id).where(visible.rule(principal.actor), Pause.state == "agreed")
+    for _, (pause, content) in sorted(pause_views.current(db, agreed).items()):
         props = {"title": content.get("title", f"#{pause.id}"), "status": "agreed",
                  "url": f"/pauses/{pause.id}"}
         if content.get("area"):

@@ -73,7 +73,7 @@ def _list_map(request: Request, views_: list[MovementOut]) -> str:
 @router.get("/movements")
 def movement_list(request: Request, login: WebUser, db: SessionDep) -> Response:
     principal = login.principal
-    movements = notifications.list_movements(db, principal=principal)
+    movements = notifications.list_movements(db, principal=principal).rows
     rows = views.movements_out(db, movements, principal)
     return render(request, "notices/movements.html", login=login,
                   rows=[_row(v) for v in rows], labels=labels(request),

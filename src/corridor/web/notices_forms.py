@@ -11,7 +11,6 @@ on any refusal nothing is saved and the form comes back with the error next to i
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,10 +29,11 @@ from corridor.groups.models import Organisation
 from corridor.groups.principal import Principal
 from corridor.notifications import service as notifications
 from corridor.notifications.schemas import MovementIn
-from corridor.pauses import service as pauses
+from corridor.pauses import views as pause_views
+from corridor.pauses import visible
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause
-from corridor.policy import Action, Target, allowed, require
+from corridor.policy import Action, Target, require
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import field_for, validated
 from corridor.web.pauses_forms import parse_waypoints
@@ -59,16 +59,12 @@ def field_of(path: str | None) -> str:
 def pause_choices(db: Session, principal: Principal) -> list[dict[str, Any]]:
     """Pauses a movement may rely on: visible, not drafts, window not yet over."""
     now = clock.now()
-    query = (select(Pause).where(Pause.group_id == principal.group.id,
+    ids = select(Pause.id).where(visible.rule(principal.actor),
                                  Pause.state != State.DRAFT.value, Pause.window_end > now)
-             .order_by(Pause.window_start))
-    out = []
-    for pause in db.scalars(query):
-        if allowed(principal.actor, Action.PAUSE_READ, pauses.target(pause)):
-            title = json.loads(pauses.current_version(db, pause).content)["title"]
-            out.append({"id": pause.id, "title": title, "state": pause.state,
-                        "start": pause.window_start, "end": pause.window_end})
-    return out
+    found = sorted(pause_views.current(db, ids).values(),
+                   key=lambda row: (row[0].window_start, row[0].id))
+    return [{"id": pause.id, "title": content["title"], "state": pause.state,
+             "start": pause.window_start, "end": pause.window_end} for pause, content in found]
 
 
 def zones_of(db: Session, principal: Principal) -> list[str]:

@@ -42,7 +42,7 @@ def _map(request: Request, rows: list[Any]) -> str:
 @router.get("/sites")
 def site_list(request: Request, login: WebUser, db: SessionDep) -> Response:
     principal = login.principal
-    rows = views.sites_out(db, notifications.list_sites(db, principal=principal), principal)
+    rows = views.sites_out(db, notifications.list_sites(db, principal=principal).rows, principal)
     return render(request, "notices/sites.html", login=login, rows=rows, labels=labels(request),
                   may_notify=may_notify(principal), geojson=_map(request, rows))
 

@@ -37,7 +37,7 @@ def may_count(principal: Principal) -> bool:
 @router.get("/operations")
 def operations_list(request: Request, login: WebUser, db: SessionDep) -> Response:
     principal = login.principal
-    found = views.operations_out(db, operations.list_operations(db, principal=principal),
+    found = views.operations_out(db, operations.list_operations(db, principal=principal).rows,
                                  principal)
     found.sort(key=lambda o: (not o.alert, -o.id))
     return render(request, "operations/list.html", login=login, operations=found,

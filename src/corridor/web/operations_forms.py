@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from starlette.datastructures import FormData
 
 from corridor.deps import SessionDep
@@ -28,8 +28,8 @@ from corridor.notifications import service as notices
 from corridor.operations import schemas, views
 from corridor.operations import service as operations
 from corridor.operations.models import Operation
-from corridor.pauses import service as pauses
 from corridor.pauses import views as pause_views
+from corridor.pauses import visible
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, allowed
 from corridor.web import operations_board as board
@@ -62,13 +62,10 @@ def _refused(request: Request) -> Response:
 
 def _pauses(db: SessionDep, principal: Principal) -> list[dict[str, Any]]:
     """The pauses an operation may rely on: those the person may read, newest window first."""
-    rows = db.scalars(select(Pause).where(Pause.group_id == principal.group.id)
-                      .order_by(Pause.window_start.desc()))
+    rows = list(db.scalars(visible.pauses(principal.actor).options(joinedload(Pause.author))
+                           .order_by(Pause.window_start.desc(), Pause.id.desc())))
     out = []
-    for pause in rows:
-        if not allowed(principal.actor, Action.PAUSE_READ, pauses.target(pause)):
-            continue
-        view = pause_views.pause_out(db, pause, principal)
+    for pause, view in zip(rows, pause_views.pauses_out(db, rows, principal), strict=True):
         corridor = view.content.get("corridor") or {}
         out.append({"id": pause.id, "title": view.content["title"], "status": view.status,
                     "waypoints": corridor.get("waypoints", [])})
@@ -80,7 +77,7 @@ def _movements(db: SessionDep, principal: Principal) -> list[dict[str, Any]]:
                    Target(group_id=principal.group.id)):
         return []
     return [{"id": m.id, "organisation": m.organisation.slug, "departure": m.departure,
-             "pause": m.pause_id} for m in notices.list_movements(db, principal=principal)]
+             "pause": m.pause_id} for m in notices.list_movements(db, principal=principal).rows]
 
 
 def _form_values(form: FormData) -> dict[str, str]:

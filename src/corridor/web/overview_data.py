@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from shapely.geometry import mapping, shape
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from corridor import clock
 from corridor.alerts import service as alerts
@@ -31,8 +31,8 @@ from corridor.notifications import geojson as notice_geojson
 from corridor.notifications import service as notices
 from corridor.notifications import views as notice_views
 from corridor.operations.models import Operation
-from corridor.pauses import service as pauses
 from corridor.pauses import views as pause_views
+from corridor.pauses import visible
 from corridor.pauses.models import Pause
 from corridor.pauses.schemas import PauseOut
 from corridor.policy import Action, Target, allowed
@@ -114,9 +114,9 @@ def _feature(source: dict[str, Any], kind: str, title: str, url: str, *, status:
 
 def visible_pauses(db: Session, principal: Principal) -> list[tuple[Pause, PauseOut]]:
     """The group's pauses the person may read (drafts of other organisations are not)."""
-    query = select(Pause).where(Pause.group_id == principal.group.id).order_by(Pause.window_start)
-    return [(p, pause_views.pause_out(db, p, principal)) for p in db.scalars(query)
-            if allowed(principal.actor, Action.PAUSE_READ, pauses.target(p))]
+    found = list(db.scalars(visible.pauses(principal.actor).options(joinedload(Pause.author))
+                            .order_by(Pause.window_start, Pause.id)))
+    return list(zip(found, pause_views.pauses_out(db, found, principal), strict=True))
 
 
 def pause_features(rows: list[tuple[Pause, PauseOut]]) -> list[dict[str, Any]]:
@@ -156,9 +156,10 @@ def notice_features(db: Session, principal: Principal) -> tuple[list[dict[str, A
     if not allowed(principal.actor, Action.NOTIFICATION_READ,
                    Target(group_id=principal.group.id)):
         return [], []
-    sites = notice_views.sites_out(db, notices.list_sites(db, principal=principal), principal)
+    sites = notice_views.sites_out(db, notices.list_sites(db, principal=principal).rows,
+                                   principal)
     movements = notice_views.movements_out(
-        db, notices.list_movements(db, principal=principal), principal)
+        db, notices.list_movements(db, principal=principal).rows, principal)
     site_out = [
         _feature(f, "site", f["properties"]["name"], f"/sites/{f['id']}",
                  status="stale" if f["properties"]["stale"] else "")
@@ -176,7 +177,7 @@ def incident_features(db: Session, principal: Principal,
     """Incident reports; a possible breach (inside an agreed pause in its window) stands out."""
     if not allowed(principal.actor, Action.INCIDENT_READ, Target(group_id=principal.group.id)):
         return []
-    rows = incident_views.incidents_out(db, incidents.list_all(db, principal=principal),
+    rows = incident_views.incidents_out(db, incidents.list_all(db, principal=principal).rows,
                                         principal)
     out = []
     for f in incident_export.geojson(rows)["features"]:

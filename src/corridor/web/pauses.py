@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from shapely.geometry import shape
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from corridor import clock
 from corridor.deps import SessionDep
@@ -27,7 +27,7 @@ from corridor.groups.principal import Principal
 from corridor.incidents.models import Incident, IncidentLink
 from corridor.notifications import service as notices
 from corridor.pauses import service as pauses
-from corridor.pauses import views
+from corridor.pauses import views, visible
 from corridor.pauses.content import diff
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
@@ -75,13 +75,6 @@ def labels(request: Request) -> dict[str, dict[str, str]]:
     }
 
 
-def _visible(db: Session, principal: Principal) -> list[Pause]:
-    query = (select(Pause).where(Pause.group_id == principal.group.id)
-             .order_by(Pause.window_start.desc()))
-    return [p for p in db.scalars(query)
-            if allowed(principal.actor, Action.PAUSE_READ, pauses.target(p))]
-
-
 def _time_of(view: PauseOut, now: datetime) -> str:
     start = views.datetime_of(view.content["window"]["start"])
     end = views.datetime_of(view.content["window"]["end"])
@@ -94,20 +87,22 @@ def pause_list(request: Request, login: WebUser, db: SessionDep,
                q: str = Query("", max_length=200)) -> Response:
     principal, now = login.principal, clock.now()
     text = q.strip().casefold()
+    # Status and time are filtered by the database; the words of the text search are matched
+    # here, on the page's own rows (case-folded, in any script).
+    query = visible.pauses(principal.actor).options(joinedload(Pause.author))
+    if status:
+        query = query.where(visible.status_is(status, now))
+    if time:
+        query = query.where(visible.time_is(time, now))
+    found = list(db.scalars(query.order_by(Pause.window_start.desc(), Pause.id.desc())))
     rows = []
-    for pause in _visible(db, principal):
-        view = views.pause_out(db, pause, principal)
-        when = _time_of(view, now)
-        if status and status not in (view.status, view.stored_state):
-            continue
-        if time and time != when:
-            continue
+    for pause, view in zip(found, views.pauses_out(db, found, principal), strict=True):
         haystack = " ".join([view.content["title"], view.content["conditions"],
                              " ".join(w["name"] for w in (view.content["corridor"] or {})
                                       .get("waypoints", []))]).casefold()
         if text and text not in haystack:
             continue
-        rows.append({"view": view, "pause": pause, "when": when})
+        rows.append({"view": view, "pause": pause, "when": _time_of(view, now)})
     may_propose = allowed(principal.actor, Action.PAUSE_PROPOSE,
                           Target(group_id=principal.group.id))
     return render(request, "pauses/list.html", login=login, rows=rows, labels=labels(request),
@@ -157,7 +152,7 @@ def _linked_movements(db: Session, principal: Principal, pause: Pause) -> list[A
     if not allowed(principal.actor, Action.NOTIFICATION_READ,
                    Target(group_id=principal.group.id)):
         return []
-    return [m for m in notices.list_movements(db, principal=principal) if m.pause_id == pause.id]
+    return notices.list_movements(db, principal=principal, pause_id=pause.id).rows
 
 
 def actions(principal: Principal, pause: Pause, view: PauseOut) -> dict[str, bool]:
