@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from corridor.config import Settings
 from corridor.groups import service as groups
 from corridor.groups.models import Group, Organisation, Person
 from corridor.groups.principal import OPERATOR
+from corridor.uow import change
 
 # kind of each synthetic member, and its display zone
 MEMBERS = {
@@ -63,3 +66,12 @@ def make_world(db: Session, settings: Settings, slug: str = "test-group") -> Wor
 
 def key_dir(settings: Settings) -> Path:
     return settings.log_key_dir
+
+
+@contextmanager
+def by_hand(db: Session, world: World, what: str) -> Iterator[None]:
+    """A test's own edit of rows (standing in for another process or an operator's fix): it
+    goes through the unit of work like any change, with a log entry saying what it was."""
+    with change(db, group=world.group, actor=OPERATOR) as ch:
+        yield
+        ch.log("test.edited_by_hand", {"what": what})

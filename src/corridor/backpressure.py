@@ -6,6 +6,7 @@ counts connections, so open live-update streams would use up the limit, and it c
 
 from __future__ import annotations
 
+import time
 from collections import deque
 
 import anyio
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 # static files and the health check touch no database and must answer a busy server too.
 EXEMPT_PATHS = frozenset({"/events", "/api/v1/health", "/basemap.geojson", "/favicon.ico"})
 EXEMPT_PREFIXES = ("/static/",)
+MAX_RETRY_AFTER = 10
 
 
 def exempt(path: str) -> bool:
@@ -25,7 +27,8 @@ def exempt(path: str) -> bool:
 
 class Backpressure:
     """ASGI middleware: at most `limit` requests in flight in this process; a request over it
-    waits up to `wait` seconds for a slot, then gets a 503 problem with Retry-After: 1.
+    waits up to `wait` seconds for a slot, then gets a 503 problem with Retry-After (1 s, more
+    when many requests are already waiting for the rate this process finishes them at).
 
     Slots are handed over first come, first served. At start-up (the lifespan scope) it also
     sets the worker-thread limit, so threads are sized with the requests they serve."""
@@ -39,11 +42,9 @@ class Backpressure:
         self.threads = threads
         self.in_flight = 0
         self._waiting: deque[anyio.Event] = deque()
-        self._busy: Response = problem(
-            503, "busy", "Server busy",
-            f"this server is working on as many requests as it takes at once ({limit}); "
-            "try again in a second")
-        self._busy.headers["Retry-After"] = "1"
+        self._problem = problem
+        # Requests finished per second, measured over the last whole second.
+        self._second, self._done, self._rate = int(time.monotonic()), 0, 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -52,7 +53,7 @@ class Backpressure:
             await self.app(scope, receive, send)
             return
         if not await self._acquire():
-            await self._busy(scope, receive, send)
+            await self._busy()(scope, receive, send)
             return
         try:
             await self.app(scope, receive, send)
@@ -85,7 +86,29 @@ class Backpressure:
         else:
             self._waiting.remove(slot)
 
+    def retry_after(self) -> int:
+        """Seconds until the requests now waiting are likely served (1 when few wait): a client
+        that comes back then finds room, rather than joining a queue that has not moved."""
+        return min(MAX_RETRY_AFTER, 1 + int(len(self._waiting) / max(self._rate, 1.0)))
+
+    def _busy(self) -> Response:
+        seconds = self.retry_after()
+        response: Response = self._problem(
+            503, "busy", "Server busy",
+            f"this server is working on as many requests as it takes at once ({self.limit}); "
+            f"try again in {seconds} s")
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    def _count_done(self) -> None:
+        now = int(time.monotonic())
+        if now != self._second:
+            self._rate = self._done / (now - self._second) if now - self._second == 1 else 0.0
+            self._second, self._done = now, 0
+        self._done += 1
+
     def _release(self) -> None:
+        self._count_done()
         if self._waiting:
             self._waiting.popleft().set()  # the slot passes on; the count stays
         else:

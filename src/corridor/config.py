@@ -30,9 +30,9 @@ class Settings(BaseSettings):
     checkpoint_interval_seconds: float = 1.0
     # Requests one process works on at once; more are answered 503 with Retry-After. The
     # database pool and the worker threads are sized from it (see `pool_size`, `worker_threads`).
-    concurrency: int = Field(default=16, ge=1, le=1024)
+    concurrency: int = Field(default=8, ge=1, le=1024)
     # How long a request may wait for a free slot before that 503 (kept well under a second).
-    busy_wait_seconds: float = Field(default=0.25, ge=0, lt=1)
+    busy_wait_seconds: float = Field(default=0.75, ge=0, lt=1)
     # A change is answered at commit; its log index follows within a second. Tests set this to
     # have each write wait (up to these seconds) until its entry has its index.
     wait_for_index_seconds: float = 0.0

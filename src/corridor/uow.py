@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -26,6 +26,10 @@ from corridor.db import begin_for_write
 from corridor.errors import Conflict
 from corridor.log import service as log
 from corridor.log.models import LogPending
+from corridor.log.refs import LogRef, Recorded, b64, refs
+
+# Where `change` leaves the first entry of the session's last change, for `recorded`.
+_LAST_CHANGE = "uow_last_change"
 
 # PostgreSQL's codes for a serialization failure, a deadlock and a lock wait that gave up.
 _RACE_CODES = {"40001", "40P01", "55P03"}
@@ -91,7 +95,22 @@ def change(db: Session, *, group: GroupRef | None, actor: log.LogActor,
             raise race_conflict(subject, exc) from exc
         raise
     if ch.entries and ch.group is not None:
+        first = ch.entries[0]
+        db.info[_LAST_CHANGE] = (first.id, first.leaf_hash)
         log.sequence(db, group_id=ch.group.id)
+
+
+Out = TypeVar("Out")
+
+
+def recorded(db: Session, out: Out) -> Out:
+    """A write's response, with the log entry of the change it made (its index once known)."""
+    last = db.info.get(_LAST_CHANGE)
+    if last is not None and isinstance(out, Recorded):
+        pending_id, leaf_hash = last
+        out.log = refs(db, [pending_id]).get(pending_id) or LogRef(
+            leaf_hash=b64(leaf_hash), index=None)
+    return out
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from corridor.incidents.models import Incident
 from corridor.notifications import changes, features
 from corridor.notifications.models import Site
-from tests.factories import World
+from tests.factories import World, by_hand
 from tests.incidents_helpers import report
 from tests.notifications_helpers import agreed_pause, check, notify_movement, notify_site
 
@@ -39,8 +39,8 @@ def test_a_site_removed_elsewhere_disappears_at_the_next_check(client: TestClien
     site = notify_site(client, world, lon=NEAR_THE_ROUTE[0], lat=NEAR_THE_ROUTE[1])
     assert _sites(check(client, world, movement["id"])) == [site["id"]]
     cached = features.of_group(db, group_id=world.group.id)
-    db.delete(db.get(Site, site["id"]))
-    db.commit()
+    with by_hand(db, world, "site removed"):
+        db.delete(db.get(Site, site["id"]))
     assert _sites(check(client, world, movement["id"])) == []
     # The change was applied to the index this process had, not by loading the group again.
     assert features.of_group(db, group_id=world.group.id) is cached
@@ -54,8 +54,8 @@ def test_a_new_incident_shows_and_one_moved_away_disappears(client: TestClient, 
     assert _incidents(check(client, world, movement["id"])) == [incident["id"]]
     row = db.scalar(select(Incident).where(Incident.id == incident["id"]))
     assert row is not None
-    row.lon, row.lat = 30.52, 50.45  # corrected to Kyiv, far from the route
-    db.commit()
+    with by_hand(db, world, "incident moved"):
+        row.lon, row.lat = 30.52, 50.45  # corrected to Kyiv, far from the route
     assert _incidents(check(client, world, movement["id"])) == []
 
 

@@ -15,6 +15,7 @@ from corridor.db import make_sessionmaker
 from corridor.log import merkle, proofs
 from corridor.log import service as log
 from corridor.log.models import LogEntry
+from corridor.uow import change
 from tests.factories import World
 
 
@@ -72,9 +73,9 @@ def test_concurrent_writers_get_gapless_unique_sequence_numbers(
         try:
             with maker() as s:
                 for i in range(25):
-                    log.commit_change(s, group=group,
-                                      actor=log.LogActor("convener", f"writer-{n}"),
-                                      type="test.note", payload={"writer": n, "i": i})
+                    actor = log.LogActor("convener", f"writer-{n}")
+                    with change(s, group=group, actor=actor) as ch:
+                        ch.log("test.note", {"writer": n, "i": i})
         except BaseException as exc:
             errors.append(exc)
 

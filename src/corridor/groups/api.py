@@ -9,6 +9,7 @@ from corridor.groups import schemas
 from corridor.groups import service as groups
 from corridor.groups.models import ApiToken, Person, SigningKey
 from corridor.policy import Action, Target, require
+from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups", tags=["groups"])
 
@@ -77,7 +78,7 @@ def add_member(
     org = groups.add_organisation(
         db, group=group, actor=principal.log_actor(), **body.model_dump()
     )
-    return schemas.MemberOut.model_validate(org)
+    return recorded(db, schemas.MemberOut.model_validate(org))
 
 
 @router.get("/{group}/members/{member}", response_model=schemas.MemberOut)
@@ -110,7 +111,7 @@ def add_person(
     person = groups.add_person(
         db, organisation=org, actor=principal.log_actor(), **body.model_dump()
     )
-    return person_out(person)
+    return recorded(db, person_out(person))
 
 
 def _person_target(group_id: int, person: Person) -> Target:
@@ -144,7 +145,7 @@ def issue_token(
     token, secret = groups.issue_token(
         db, person=person, actor=principal.log_actor(), label=body.label
     )
-    return schemas.TokenIssued(**token_out(token).model_dump(), token=secret)
+    return recorded(db, schemas.TokenIssued(**token_out(token).model_dump(), token=secret))
 
 
 @router.post("/{group}/tokens/{token_id}/revoke", response_model=schemas.TokenOut)
@@ -153,7 +154,8 @@ def revoke_token(
 ) -> schemas.TokenOut:
     token = groups.get_token(db, group=group, token_id=token_id)
     require(principal.actor, Action.TOKEN_REVOKE, _person_target(group.id, token.person))
-    return token_out(groups.revoke_token(db, token=token, actor=principal.log_actor()))
+    token = groups.revoke_token(db, token=token, actor=principal.log_actor())
+    return recorded(db, token_out(token))
 
 
 @router.get("/{group}/keys", response_model=list[schemas.KeyOut])
@@ -178,7 +180,7 @@ def register_key(
     key = groups.register_key(
         db, organisation=org, actor=principal.log_actor(), **body.model_dump()
     )
-    return key_out(key)
+    return recorded(db, key_out(key))
 
 
 @router.post("/{group}/keys/{key_id}/revoke", response_model=schemas.KeyOut)
@@ -191,7 +193,7 @@ def revoke_key(
         Action.KEY_REVOKE,
         Target(group_id=group.id, organisation_id=key.organisation_id),
     )
-    return key_out(groups.revoke_key(db, key=key, actor=principal.log_actor()))
+    return recorded(db, key_out(groups.revoke_key(db, key=key, actor=principal.log_actor())))
 
 
 me_router = APIRouter(tags=["groups"])

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corridor.log.refs import Recorded
+
 Kind = Literal["convener", "party", "intermediary", "humanitarian", "observer"]
 Role = Literal["viewer", "operator", "negotiator", "admin"]
 
@@ -35,7 +37,7 @@ class MemberIn(BaseModel):
     timezone: str = Field(max_length=64)
 
 
-class MemberOut(BaseModel):
+class MemberOut(Recorded):
     model_config = ConfigDict(from_attributes=True)
 
     slug: str
@@ -56,7 +58,7 @@ class PersonIn(BaseModel):
     timezone: str | None = Field(default=None, max_length=64)
 
 
-class PersonOut(BaseModel):
+class PersonOut(Recorded):
     model_config = ConfigDict(from_attributes=True)
 
     username: str
@@ -74,7 +76,7 @@ class TokenIn(BaseModel):
     label: str = Field(default="api", max_length=100)
 
 
-class TokenOut(BaseModel):
+class TokenOut(Recorded):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -97,7 +99,7 @@ class KeyIn(BaseModel):
     label: str = Field(default="", max_length=100)
 
 
-class KeyOut(BaseModel):
+class KeyOut(Recorded):
     model_config = ConfigDict(from_attributes=True)
 
     id: int

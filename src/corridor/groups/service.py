@@ -158,7 +158,8 @@ def add_organisation(
         raise InvalidInput("a member needs a name", field="name")
     with change(db, group=group, actor=actor, subject="member") as ch:
         exists = db.scalar(
-            select(Organisation.id).where(Organisation.group_id == group.id, Organisation.slug == slug)
+            select(Organisation.id).where(Organisation.group_id == group.id,
+                                          Organisation.slug == slug)
         )
         if exists is not None:
             raise Conflict(f"'{slug}' is already a member of '{group.slug}'", field="slug")
@@ -172,8 +173,8 @@ def add_organisation(
         )
         db.add(org)
         db.flush()
-        ch.log("member.added", {"organisation": slug, "name": org.name, "kind": kind, "timezone": timezone},
-        )
+        ch.log("member.added", {"organisation": slug, "name": org.name, "kind": kind,
+                                "timezone": timezone})
     return org
 
 
@@ -235,8 +236,8 @@ def add_person(
         )
         db.add(person)
         db.flush()
-        ch.log("person.added", {"organisation": organisation.slug, "username": username, "role": role},
-        )
+        ch.log("person.added",
+               {"organisation": organisation.slug, "username": username, "role": role})
     return person
 
 
@@ -322,7 +323,8 @@ def register_key(
             )
         )
         if exists is not None:
-            raise Conflict("this key is already registered for the organisation", field="public_key")
+            raise Conflict("this key is already registered for the organisation",
+                           field="public_key")
         key = SigningKey(
             organisation_id=organisation.id,
             public_key=encoded,

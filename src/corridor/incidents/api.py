@@ -16,6 +16,7 @@ from corridor.incidents import evidence as files
 from corridor.incidents import export, schemas, views, visible
 from corridor.incidents import service as incidents
 from corridor.incidents.models import Evidence
+from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups/{group}/incidents", tags=["incidents"])
 
@@ -33,7 +34,7 @@ def report_incident(body: schemas.IncidentIn, group: CurrentGroup, principal: Cu
                     db: SessionDep) -> schemas.IncidentOut:
     """Report an incident as your organisation's claim; it is linked to what it touches."""
     incident = incidents.report(db, principal=principal, body=body)
-    return views.incident_out(db, incident, principal)
+    return recorded(db, views.incident_out(db, incident, principal))
 
 
 def filters(
@@ -111,7 +112,7 @@ def add_evidence(incident_id: int, data: RawBody, group: CurrentGroup,
     incidents.add_evidence(db, principal=principal, incident=incident, data=data,
                            media_type=content_type, data_dir=settings.data_dir,
                            max_bytes=min(files.MAX_BYTES, settings.max_body_bytes))
-    return views.incident_out(db, incident, principal)
+    return recorded(db, views.incident_out(db, incident, principal))
 
 
 @router.get("/{incident_id}/evidence/{sha256}")
@@ -134,7 +135,7 @@ def answer_incident(incident_id: int, body: schemas.AnswerIn, group: CurrentGrou
     """Your party's answer to the follow-up, recorded as given (a log entry)."""
     incident = incidents.get(db, principal=principal, incident_id=incident_id)
     incidents.answer(db, principal=principal, incident=incident, text=body.text)
-    return views.incident_out(db, incident, principal)
+    return recorded(db, views.incident_out(db, incident, principal))
 
 
 @router.post("/{incident_id}/close", response_model=schemas.IncidentOut)
@@ -143,4 +144,4 @@ def close_followup(incident_id: int, body: schemas.CloseIn, group: CurrentGroup,
     """The convener closes the follow-up, with the reason."""
     incident = incidents.get(db, principal=principal, incident_id=incident_id)
     incidents.close(db, principal=principal, incident=incident, reason=body.reason)
-    return views.incident_out(db, incident, principal)
+    return recorded(db, views.incident_out(db, incident, principal))

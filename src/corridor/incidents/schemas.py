@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from corridor.log.refs import Recorded
+
 IncidentType = Literal["shelling", "air_strike", "small_arms_fire", "mines_uxo",
                        "blocked_passage", "detention", "other"]
 NARRATIVE_MAX = 4000
@@ -94,7 +96,7 @@ class FollowUpOut(BaseModel):
     answers: list[AnswerOut]
 
 
-class IncidentOut(BaseModel):
+class IncidentOut(Recorded):
     id: int
     reported_by: str = Field(description="The organisation whose claim this is")
     type: str

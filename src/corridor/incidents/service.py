@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import AbstractContextManager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +89,9 @@ def _public_links(found: list[Link]) -> dict[str, Any]:
 
 def report(db: Session, *, principal: Principal, body: IncidentIn) -> Incident:
     """Record a report as its organisation's claim, link it, and open a follow-up if linked."""
+    prepared = _prepare_report(db, principal, body)
     with _change(db, principal) as ch:
-        incident = _record_report(ch, principal, body)
+        incident = _record_report(ch, principal, prepared)
     return incident
 
 
@@ -106,15 +108,25 @@ def report_with_evidence(db: Session, *, principal: Principal, body: IncidentIn,
     digests = [digest for _, digest, _ in checked]
     if len(set(digests)) != len(digests):
         raise Conflict("the same file was attached twice", field="evidence")
+    prepared = _prepare_report(db, principal, body)
     with _change(db, principal) as ch:
-        incident = _record_report(ch, principal, body)
+        incident = _record_report(ch, principal, prepared)
         for data, digest, kind in checked:
             _attach(ch, principal, incident, data, digest, kind, data_dir)
     return incident
 
 
-def _record_report(ch: Change, principal: Principal, body: IncidentIn) -> Incident:
-    db = ch.db
+@dataclass(frozen=True)
+class _Prepared:
+    body: IncidentIn
+    content: dict[str, Any]
+    found: list[Link]
+    now: datetime
+
+
+def _prepare_report(db: Session, principal: Principal, body: IncidentIn) -> _Prepared:
+    """Check a report and find what it touches, before the write transaction: the geometry is
+    the slow part, and on SQLite every other writer would wait for it."""
     require(principal.actor, Action.INCIDENT_REPORT,
             Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
     now = clock.now()
@@ -126,6 +138,13 @@ def _record_report(ch: Change, principal: Principal, body: IncidentIn) -> Incide
     found = facts.links_of(db, group_id=principal.group.id, point=parse_point(
         lon, lat, field="location"), uncertainty_m=body.uncertainty_m,
         occurred_at=body.occurred_at)
+    return _Prepared(body, content, found, now)
+
+
+def _record_report(ch: Change, principal: Principal, prepared: _Prepared) -> Incident:
+    db, body, content, found, now = (ch.db, prepared.body, prepared.content, prepared.found,
+                                     prepared.now)
+    lon, lat = content["location"]["coordinates"]
     incident = Incident(
         group_id=principal.group.id, organisation_id=principal.organisation.id,
         created_by_id=principal.person.id, incident_type=body.type,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
-from corridor.errors import InvalidInput
+from corridor.errors import InvalidInput, NotFound
 from corridor.groups import service as groups
 from corridor.log import checkpoints, proofs
 from corridor.log import schemas as s
@@ -57,6 +57,34 @@ def get_entries(
             for e in rows
         ],
     )
+
+
+@router.get("/entries/by-hash/{leaf_hash:path}", response_model=s.EntryLocationOut)
+def get_entry_by_hash(
+    group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+    leaf_hash: Annotated[str, Path(max_length=100)],
+) -> s.EntryLocationOut:
+    """Where the entry with this leaf hash (base64, standard or URL-safe) sits in the log: its
+    index once integrated, null just after its change committed; 404 if the group has none."""
+    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
+    wanted = decode_leaf_hash(leaf_hash)
+    index, known = proofs.locate(db, group_id=group.id, leaf_hash=wanted)
+    if not known:
+        raise NotFound("no entry of this group has that leaf hash", field="leaf_hash")
+    return s.EntryLocationOut(leaf_hash=b64(wanted), index=index, integrated=index is not None)
+
+
+def decode_leaf_hash(text: str) -> bytes:
+    """A 32-byte hash from standard or URL-safe base64 (padding optional)."""
+    cleaned = text.strip().replace("-", "+").replace("_", "/")
+    try:
+        raw = base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
+    except ValueError as exc:
+        raise InvalidInput("leaf_hash is not base64", field="leaf_hash") from exc
+    if len(raw) != 32:
+        raise InvalidInput(f"leaf_hash has {len(raw)} bytes; a SHA-256 hash has 32",
+                           field="leaf_hash")
+    return raw
 
 
 @router.get("/proofs/inclusion", response_model=s.InclusionOut)

@@ -3,12 +3,12 @@ O(log n) stored subtree hashes."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corridor.errors import InvalidInput, NotFound
 from corridor.log import merkle
-from corridor.log.models import LogEntry, LogHead
+from corridor.log.models import LogEntry, LogHead, LogPending
 from corridor.log.service import load_nodes
 
 MAX_PAGE = 1000
@@ -63,6 +63,20 @@ def index_of(db: Session, *, group_id: int, leaf_hash: bytes) -> int:
     if seq is None:
         raise NotFound("no entry with that leaf hash", field="leaf_hash")
     return seq
+
+
+def locate(db: Session, *, group_id: int, leaf_hash: bytes) -> tuple[int | None, bool]:
+    """Where an entry is: (its index, True) once integrated, (None, True) while it waits for
+    one, or (None, False) if no entry of the group has that leaf hash."""
+    # Waiting entries first: one integrated between the two reads is then found integrated
+    # (in the other order it could be missed in both places).
+    waiting = db.scalar(select(LogPending.id).where(
+        LogPending.group_id == group_id, LogPending.leaf_hash == leaf_hash).limit(1))
+    seq = db.scalar(select(func.min(LogEntry.seq)).where(
+        LogEntry.group_id == group_id, LogEntry.leaf_hash == leaf_hash))
+    if seq is not None:
+        return int(seq), True
+    return None, waiting is not None
 
 
 def consistency(db: Session, *, group_id: int, old: int, new: int) -> list[bytes]:

@@ -26,6 +26,14 @@ class LogRef(BaseModel):
         "commit and its integration (look it up with GET …/log/entries/by-hash/{leaf_hash})")
 
 
+class Recorded(BaseModel):
+    """A response that can say where the change it answers sits in the log."""
+
+    log: LogRef | None = Field(
+        default=None, description="The log entry of the change this response answers (on "
+        "writes; null on reads)")
+
+
 def b64(h: bytes) -> str:
     return base64.b64encode(h).decode()
 
@@ -35,16 +43,17 @@ def refs(db: Session, pending_ids: Iterable[int | None]) -> dict[int, LogRef]:
     wanted = {i for i in pending_ids if i is not None}
     if not wanted:
         return {}
+    # Waiting entries first: one the integrator moves in between is then found integrated,
+    # where the other order could miss it in both places.
+    waiting = {int(r.id): r.leaf_hash for r in db.execute(
+        select(LogPending.id, LogPending.leaf_hash).where(LogPending.id.in_(wanted)))}
     found = {
         int(r.pending_id): LogRef(leaf_hash=b64(r.leaf_hash), index=int(r.seq))
         for r in db.execute(select(LogEntry.pending_id, LogEntry.seq, LogEntry.leaf_hash)
-                            .where(LogEntry.pending_id.in_(wanted)))
-    }
-    missing = wanted - found.keys()
-    if missing:
-        for r in db.execute(select(LogPending.id, LogPending.leaf_hash)
-                            .where(LogPending.id.in_(missing))):
-            found[int(r.id)] = LogRef(leaf_hash=b64(r.leaf_hash), index=None)
+                            .where(LogEntry.pending_id.in_(wanted - waiting.keys())))
+    } if wanted - waiting.keys() else {}
+    for pending_id, leaf_hash in waiting.items():
+        found[pending_id] = LogRef(leaf_hash=b64(leaf_hash), index=None)
     return found
 
 

@@ -45,3 +45,10 @@ class CosignatureOut(BaseModel):
     size: int
     witness: str
     timestamp: int
+
+
+class EntryLocationOut(BaseModel):
+    leaf_hash: str = Field(description="The leaf hash asked about, base64")
+    index: int | None = Field(description="The entry's index; null while it waits to be "
+                              "integrated (moments after its change committed)")
+    integrated: bool

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.orm import Session
@@ -201,40 +201,6 @@ def load_nodes(
     if missing:
         raise RuntimeError(f"log of group {group_id} is missing tree nodes {sorted(missing)[:5]}")
     return found
-
-
-def seq_of(db: Session, pending_id: int) -> int | None:
-    """The number an appended entry received, once integrated (lists: use `log.refs`)."""
-    return db.scalar(select(LogEntry.seq).where(LogEntry.pending_id == pending_id))
-
-
-class GroupRef(Protocol):
-    id: int
-    slug: str
-
-
-def commit_change(
-    db: Session,
-    *,
-    group: GroupRef,
-    actor: LogActor,
-    type: str,
-    payload: dict[str, Any],
-    signature: dict[str, Any] | None = None,
-) -> LogPending:
-    """Append the entry of a change, commit the change with it, then sequence the log."""
-    pending = append(
-        db,
-        group_id=group.id,
-        group_slug=group.slug,
-        actor=actor,
-        type=type,
-        payload=payload,
-        signature=signature,
-    )
-    db.commit()
-    sequence(db, group_id=group.id)
-    return pending
 
 
 def sequence_all(engine: Engine, *, log_key_dir: Any = None) -> None:

@@ -14,6 +14,7 @@ from corridor.errors import InvalidInput
 from corridor.notifications import amend, deconflict, geojson, hxl, schemas, views
 from corridor.notifications import service as notifications
 from corridor.notifications.check import DEFAULT_INCIDENT_HOURS, DEFAULT_RADIUS_M, Finding
+from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups/{group}", tags=["notifications"])
 BBox = Annotated[str | None, Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat")]
@@ -34,7 +35,7 @@ def notify_site(body: schemas.SiteIn, group: CurrentGroup, principal: CurrentPri
                 db: SessionDep) -> schemas.SiteOut:
     """Notify the parties of a site of your organisation (hospital, shelter, warehouse...)."""
     site = notifications.notify_site(db, principal=principal, body=body)
-    return views.site_out(db, site, principal)
+    return recorded(db, views.site_out(db, site, principal))
 
 
 @router.get("/sites", response_model=list[schemas.SiteOut], responses=paging.PAGED_RESPONSES,
@@ -85,8 +86,8 @@ def confirm_site(site_id: int, group: CurrentGroup, principal: CurrentPrincipal,
                  db: SessionDep) -> schemas.SiteOut:
     """Re-confirm your organisation's site, so it is not shown as stale."""
     site = notifications.get_site(db, principal=principal, site_id=site_id)
-    return views.site_out(db, notifications.confirm_site(db, principal=principal, site=site),
-                          principal)
+    site = notifications.confirm_site(db, principal=principal, site=site)
+    return recorded(db, views.site_out(db, site, principal))
 
 
 @router.post("/sites/{site_id}/acknowledgements", response_model=schemas.SiteOut,
@@ -96,7 +97,7 @@ def acknowledge_site(site_id: int, body: schemas.AcknowledgementIn, group: Curre
     """Your party's receipt of a site (receipt, not a guarantee)."""
     site = notifications.get_site(db, principal=principal, site_id=site_id)
     notifications.acknowledge(db, principal=principal, subject=site, party=body.party)
-    return views.site_out(db, site, principal)
+    return recorded(db, views.site_out(db, site, principal))
 
 
 @router.post("/sites/{site_id}/amend", response_model=schemas.SiteOut)
@@ -105,8 +106,8 @@ def amend_site(site_id: int, body: schemas.SiteAmendIn, group: CurrentGroup,
     """A new version of your organisation's site, naming the version amended (stale: 409);
     every party's receipt is pending again."""
     site = notifications.get_site(db, principal=principal, site_id=site_id)
-    return views.site_out(db, amend.amend_site(db, principal=principal, site=site, body=body),
-                          principal)
+    site = amend.amend_site(db, principal=principal, site=site, body=body)
+    return recorded(db, views.site_out(db, site, principal))
 
 
 @router.post("/sites/{site_id}/withdraw", response_model=schemas.SiteOut)
@@ -116,7 +117,7 @@ def withdraw_site(site_id: int, body: schemas.WithdrawIn, group: CurrentGroup,
     site = notifications.get_site(db, principal=principal, site_id=site_id)
     amend.withdraw(db, principal=principal, subject=site, version=body.version,
                    reason=body.reason)
-    return views.site_out(db, site, principal)
+    return recorded(db, views.site_out(db, site, principal))
 
 
 @router.post("/movements", response_model=schemas.MovementOut, status_code=201)
@@ -125,7 +126,7 @@ def notify_movement(body: schemas.MovementIn, group: CurrentGroup, principal: Cu
     """Notify the parties of a convoy or mission; a late notice is kept and marked late."""
     movement = notifications.notify_movement(db, principal=principal, body=body,
                                              max_vertices=settings.max_vertices)
-    return views.movement_out(db, movement, principal)
+    return recorded(db, views.movement_out(db, movement, principal))
 
 
 @router.get("/movements", response_model=list[schemas.MovementOut],
@@ -189,7 +190,7 @@ def acknowledge_movement(movement_id: int, body: schemas.AcknowledgementIn, grou
     """Your party's receipt of a movement (receipt, not a guarantee)."""
     movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
     notifications.acknowledge(db, principal=principal, subject=movement, party=body.party)
-    return views.movement_out(db, movement, principal)
+    return recorded(db, views.movement_out(db, movement, principal))
 
 
 @router.post("/movements/{movement_id}/amend", response_model=schemas.MovementOut)
@@ -201,7 +202,7 @@ def amend_movement(movement_id: int, body: schemas.MovementAmendIn, group: Curre
     movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
     movement = amend.amend_movement(db, principal=principal, movement=movement, body=body,
                                     max_vertices=settings.max_vertices)
-    return views.movement_out(db, movement, principal)
+    return recorded(db, views.movement_out(db, movement, principal))
 
 
 @router.post("/movements/{movement_id}/withdraw", response_model=schemas.MovementOut)
@@ -211,7 +212,7 @@ def withdraw_movement(movement_id: int, body: schemas.WithdrawIn, group: Current
     movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
     amend.withdraw(db, principal=principal, subject=movement, version=body.version,
                    reason=body.reason)
-    return views.movement_out(db, movement, principal)
+    return recorded(db, views.movement_out(db, movement, principal))
 
 
 def _finding(f: Finding) -> schemas.FindingOut:

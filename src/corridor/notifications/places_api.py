@@ -14,6 +14,7 @@ from corridor.log import refs
 from corridor.notifications import places
 from corridor.notifications.models import GroupPlace
 from corridor.notifications.schemas import PlaceIn, PlaceOut
+from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups/{group}", tags=["places"])
 
@@ -40,7 +41,7 @@ def add_place(body: PlaceIn, group: CurrentGroup, principal: CurrentPrincipal,
               db: SessionDep) -> PlaceOut:
     """Add a place the registry lacks (a village, a plant, a checkpoint) to your group's
     gazetteer; routes and sites given by name find it from then on."""
-    return _own(db, places.add(db, principal=principal, body=body))
+    return recorded(db, _own(db, places.add(db, principal=principal, body=body)))
 
 
 @router.get("/places", response_model=list[PlaceOut])

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corridor.log.refs import Recorded
+
 Phase = Literal["planned", "under_way", "arrived"]
 NoticeStatus = Literal["active", "withdrawn"]
 SiteType = Literal["hospital", "shelter", "warehouse", "office", "distribution_point", "other"]
@@ -71,7 +73,7 @@ class AcknowledgementOut(BaseModel):
     log_index: int | None = None
 
 
-class SiteOut(BaseModel):
+class SiteOut(Recorded):
     id: int
     organisation: str
     name: str
@@ -101,7 +103,7 @@ class VehiclesOut(BaseModel):
     marking: str
 
 
-class MovementOut(BaseModel):
+class MovementOut(Recorded):
     id: int
     organisation: str
     route: dict[str, Any]
@@ -183,7 +185,7 @@ class PlaceIn(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
-class PlaceOut(BaseModel):
+class PlaceOut(Recorded):
     name: str
     lon: float
     lat: float

@@ -11,6 +11,7 @@ from corridor import paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
 from corridor.operations import hxl, schemas, views
 from corridor.operations import service as operations
+from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups/{group}/operations", tags=["operations"])
 KindQuery = Annotated[schemas.Kind | None, Query(description="evacuation or aid_delivery")]
@@ -21,7 +22,7 @@ def create_operation(body: schemas.OperationIn, group: CurrentGroup, principal: 
                      db: SessionDep) -> schemas.OperationOut:
     """Start an evacuation or aid delivery, led by your organisation, on a pause."""
     operation = operations.create(db, principal=principal, body=body)
-    return views.operation_out(db, operation, principal)
+    return recorded(db, views.operation_out(db, operation, principal))
 
 
 @router.get("", response_model=list[schemas.OperationOut], responses=paging.PAGED_RESPONSES,
@@ -70,7 +71,7 @@ def report_people(operation_id: int, body: Annotated[schemas.PeopleReportIn, Bod
     negative."""
     operation = operations.get(db, principal=principal, operation_id=operation_id)
     operations.record_people(db, principal=principal, operation=operation, body=body)
-    return views.reconciliation_out(db, operation)
+    return recorded(db, views.reconciliation_out(db, operation))
 
 
 @router.get("/{operation_id}/counts", response_model=schemas.ReconciliationOut)
@@ -96,7 +97,7 @@ def report_cargo(operation_id: int, body: schemas.CargoIn, group: CurrentGroup,
     """Record cargo dispatched, delivered, or lost or damaged (with the reason)."""
     operation = operations.get(db, principal=principal, operation_id=operation_id)
     operations.record_cargo(db, principal=principal, operation=operation, body=body)
-    return views.manifest_out(db, operation)
+    return recorded(db, views.manifest_out(db, operation))
 
 
 @router.get("/{operation_id}/cargo", response_model=schemas.ManifestOut)

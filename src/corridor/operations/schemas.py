@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from corridor.log.refs import Recorded
 from corridor.operations.models import FREE_TEXT_MAX
 
 Kind = Literal["evacuation", "aid_delivery"]
@@ -172,7 +173,7 @@ class PeopleReportOut(BaseModel):
     log_index: int | None
 
 
-class ReconciliationOut(BaseModel):
+class ReconciliationOut(Recorded):
     operation: int
     total: FiguresOut
     vehicles: list[VehicleOut]
@@ -223,7 +224,7 @@ class CargoDiscrepancyOut(BaseModel):
     others: list[dict[str, str | int]]
 
 
-class ManifestOut(BaseModel):
+class ManifestOut(Recorded):
     operation: int
     complete: bool
     items: list[ItemOut]
@@ -244,7 +245,7 @@ class SummaryOut(BaseModel):
     discrepancies: int
 
 
-class OperationOut(BaseModel):
+class OperationOut(Recorded):
     id: int
     kind: str
     title: str

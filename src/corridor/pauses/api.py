@@ -18,6 +18,7 @@ from corridor.pauses import service as pauses
 from corridor.pauses.content import diff
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
+from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups/{group}/pauses", tags=["pauses"])
 
@@ -28,7 +29,7 @@ def create_pause(body: schemas.PauseCreate, group: CurrentGroup, principal: Curr
     """Propose a pause (or keep it as a private draft with `propose: false`)."""
     pause = pauses.create(db, principal=principal, content=body.content, propose=body.propose,
                           max_vertices=settings.max_vertices)
-    return views.pause_out(db, pause, principal)
+    return recorded(db, views.pause_out(db, pause, principal))
 
 
 @router.get("", response_model=list[schemas.PauseOut], responses=paging.PAGED_RESPONSES,
@@ -94,7 +95,8 @@ def propose_pause(pause_id: int, group: CurrentGroup, principal: CurrentPrincipa
                   db: SessionDep) -> schemas.PauseOut:
     """Put your organisation's draft before the group."""
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
-    return views.pause_out(db, pauses.propose(db, principal=principal, pause=pause), principal)
+    pause = pauses.propose(db, principal=principal, pause=pause)
+    return recorded(db, views.pause_out(db, pause, principal))
 
 
 @router.get("/{pause_id}/versions", response_model=list[schemas.VersionOut])
@@ -112,7 +114,7 @@ def amend_pause(pause_id: int, body: schemas.AmendIn, group: CurrentGroup,
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
     pause = pauses.amend(db, principal=principal, pause=pause, content=body.content,
                          base_version=body.base_version, max_vertices=settings.max_vertices)
-    return views.pause_out(db, pause, principal)
+    return recorded(db, views.pause_out(db, pause, principal))
 
 
 def _version(db: SessionDep, pause: Pause, number: int) -> PauseVersion:
@@ -151,7 +153,7 @@ def _decide(decision: str) -> Any:
               principal: CurrentPrincipal, db: SessionDep) -> schemas.PauseOut:
         pause = pauses.get(db, principal=principal, pause_id=pause_id)
         pause = pauses.decide(db, principal=principal, pause=pause, body=body, decision=decision)
-        return views.pause_out(db, pause, principal)
+        return recorded(db, views.pause_out(db, pause, principal))
 
     route.__doc__ = f"Post a party's signed '{decision}' statement for the current version."
     return route

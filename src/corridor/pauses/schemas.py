@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corridor.log.refs import Recorded
+
 Purpose = Literal["evacuation", "aid_delivery", "medical"]
 
 
@@ -102,7 +104,7 @@ class VersionOut(BaseModel):
     created_by: str
 
 
-class PauseOut(BaseModel):
+class PauseOut(Recorded):
     id: int
     group: str
     author: str
