@@ -7,9 +7,11 @@ notifying sites. `python -m bench.log_append [--quick]`."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import mean
 
 from sqlalchemy import func, select
 
@@ -27,7 +29,9 @@ from bench.common import (
     temp_dir,
 )
 from bench.log_writers import Fleet, RoundResult, Writer, run_in_process
+from corridor.db import make_sessionmaker
 from corridor.groups import service as groups
+from corridor.groups.models import Person
 from corridor.groups.principal import OPERATOR
 from corridor.log import merkle, proofs
 from corridor.log import service as log
@@ -127,10 +131,15 @@ def verify(ldb: LogDb) -> tuple[bool, str]:
 
 
 def _ratio_row(who: str, backend: str, without: Arm, with_: Arm) -> Result:
-    ratio = with_.per_change() / without.per_change()
+    """The writer's own overhead: a change is answered at commit, so what the log costs it is
+    the time to its answer (mean, tail included). The rate with every entry numbered before
+    the round ends is shown beside it: it also holds the integrator's last batch."""
+    ratio = mean(with_.latencies) / mean(without.latencies)
+    numbered = with_.per_change() / without.per_change()
     return Result(who, backend, f"with log: {with_.describe()}",
-                  f"without log: {without.describe()}", f"{ratio:.2f}× time",
-                  f"≤ {TARGET_RATIO:.2f}×", ratio <= TARGET_RATIO)
+                  f"without log: {without.describe()}",
+                  f"{ratio:.2f}× time to the answer (mean); {numbered:.2f}× with numbering "
+                  "waited for", f"≤ {TARGET_RATIO:.2f}× to the answer", ratio <= TARGET_RATIO)
 
 
 def _fleet(ldb: LogDb, url: str, key_dir: Path, ids: tuple[int, int], change: str,
@@ -168,10 +177,46 @@ def _rows(ldb: LogDb, url: str, key_dir: Path, *, single: int, fleet: int | None
         rows.append(Result(f"notify a site, {WRITERS} writer processes", ldb.backend,
                            f"with log: {with_.describe()}", f"without log: {without.describe()}",
                            f"{with_.per_change() / without.per_change():.2f}× time", "", None))
+    rows.append(integration_rate(ldb, key_dir, ids[1], 500 if single < 100 else 3000))
     ok, detail = verify(ldb)
     rows.append(Result("log intact after run", ldb.backend, detail, "merkle.root(all leaves)",
                        "", "identical", ok))
     return rows
+
+
+class _Parked:
+    """An integrator that never runs: the appended entries wait, to be numbered in one go."""
+
+    def nudge(self, group_id: int) -> None:
+        pass
+
+    def wait(self, group_id: int, timeout: float) -> bool:
+        return False
+
+
+def integration_rate(ldb: LogDb, key_dir: Path, person_id: int, backlog: int) -> Result:
+    """How fast the log numbers entries: `backlog` tokens issued through the real service with
+    numbering held back, then one `log.integrate` (what the background integrator runs)."""
+    parked = make_sessionmaker(ldb.engine, log_key_dir=key_dir, checkpoint_interval=1.0)
+    parked.kw["info"]["integrator"] = _Parked()
+    started = time.perf_counter()
+    with parked() as db:
+        person = db.get(Person, person_id)
+        assert person is not None
+        for i in range(backlog):
+            groups.issue_token(db, person=person, actor=OPERATOR, label=f"backlog-{i}")
+    appending = time.perf_counter() - started
+    with ldb.sessions() as db:
+        waiting = db.scalar(select(func.count()).select_from(LogPending)) or 0
+        started = time.perf_counter()
+        log.integrate(db, ldb.group.id)
+        took = time.perf_counter() - started
+    rate, appended = waiting / took, backlog / appending
+    return Result(f"log numbering, a backlog of {waiting:,} entries", ldb.backend,
+                  f"{rate:,.0f} entries/s ({waiting:,} in {ms(took)}, one checkpoint)",
+                  f"one writer appending them through the service: {appended:,.0f}/s",
+                  f"{rate / appended:.0f}× one writer's rate", f"≥ {TARGET_RATE:,.0f}/s",
+                  rate >= TARGET_RATE)
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -179,7 +179,7 @@ def make_sessionmaker(
         from corridor.log.integrator import Integrator
 
         # Requests that wait for their index (tests) want a round at once, not a batch.
-        maker.kw["info"]["integrator"] = Integrator(maker, gap=0.0 if wait_for_index else 0.05)
+        maker.kw["info"]["integrator"] = Integrator(maker, gap=0.0 if wait_for_index else 0.2)
     return maker
 
 
