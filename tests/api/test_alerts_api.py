@@ -102,3 +102,16 @@ def test_people_unaccounted_for_are_an_alert_to_the_convener_and_intermediary_on
     assert kinds("convener.viewer") == ["unaccounted", "discrepancy"]
     assert kinds("icrc.viewer") == ["unaccounted", "discrepancy"]
     assert kinds("aid-two.viewer") == []
+
+
+def test_a_long_inbox_lists_the_oldest_first_and_says_more_wait(client: TestClient,
+                                                               world: World) -> None:
+    sites = [notify_site(client, world)["id"] for _ in range(3)]
+    r = client.get(f"{API}/alerts", params={"limit": 2}, headers=world.auth("party-a.viewer"))
+    assert r.status_code == 200, r.text
+    assert [a["subject"]["id"] for a in r.json()["alerts"]] == sites[:2]
+    assert r.json()["complete"] is False and r.json()["limit"] == 2
+    whole = client.get(f"{API}/alerts", headers=world.auth("party-a.viewer")).json()
+    assert [a["subject"]["id"] for a in whole["alerts"]] == sites and whole["complete"] is True
+    refused = client.get(f"{API}/alerts", params={"limit": 0}, headers=world.auth("party-a.viewer"))
+    assert refused.status_code == 422 and refused.json()["field"] == "limit"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from corridor.alerts import service as alerts
 from corridor.alerts.schemas import AlertsOut
@@ -12,6 +14,9 @@ router = APIRouter(prefix="/groups/{group}/alerts", tags=["alerts"])
 
 
 @router.get("", response_model=AlertsOut)
-def my_alerts(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> AlertsOut:
-    """What waits for your organisation: consents, acknowledgements, follow-ups, counts."""
-    return alerts.for_caller(db, principal=principal)
+def my_alerts(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+              limit: Annotated[int, Query(ge=1, le=alerts.MAX_LIMIT)] = alerts.LIMIT
+              ) -> AlertsOut:
+    """What waits for your organisation: consents, acknowledgements, follow-ups, counts; at
+    most `limit` (200 unless given, at most 1000), oldest first, `complete` false if more wait."""
+    return alerts.for_caller(db, principal=principal, limit=limit)

@@ -30,5 +30,9 @@ class AlertsOut(BaseModel):
     organisation: str
     generated_at: datetime
     alerts: list[AlertOut]
+    complete: bool = Field(
+        default=True, description="False when more alerts wait than `limit`: the oldest are "
+        "listed (pauses to sign first); act on them, or ask again with a larger `limit`")
+    limit: int = Field(default=200, description="The most alerts one answer lists")
     sources: dict[str, str] = Field(
         description="Each source of alerts and whether it was included for this server")

@@ -34,6 +34,9 @@ from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, require
 
 OperationsSource = Callable[[Session, Principal], list[AlertOut]]
+# Alerts in one answer: a party facing a bulk notification of hundreds of sites gets the
+# oldest first and is told there are more, instead of an answer that grows with every site.
+LIMIT, MAX_LIMIT = 200, 1000
 
 
 def consents_awaited(db: Session, principal: Principal) -> list[AlertOut]:
@@ -81,12 +84,13 @@ def _unreceipted(principal: Principal, model: type[Site] | type[Movement], now: 
     return query.where(model.notified_at < since, party.created_at < since)
 
 
-def acknowledgements(db: Session, principal: Principal) -> list[AlertOut]:
-    """A party's own receipts not yet given; for the notifier and the convener, overdue ones."""
+def acknowledgements(db: Session, principal: Principal, limit: int = LIMIT) -> list[AlertOut]:
+    """A party's own receipts not yet given; for the notifier and the convener, overdue ones
+    (at most `limit` + 1 of sites and as many of movements, oldest first)."""
     group, now = principal.group, clock.now()
     out = []
     for model, kind in ((Site, "site"), (Movement, "movement")):
-        for subject, party in db.execute(_unreceipted(principal, model, now)):
+        for subject, party in db.execute(_unreceipted(principal, model, now).limit(limit + 1)):
             due = rules.ack_due(notified_at=subject.notified_at, party_joined_at=party.created_at,
                                 hours=group.ack_deadline_hours)
             status = rules.ack_status(due=due, acknowledged_at=None, now=now)
@@ -102,14 +106,15 @@ def acknowledgements(db: Session, principal: Principal) -> list[AlertOut]:
     return out
 
 
-def followups(db: Session, principal: Principal) -> list[AlertOut]:
-    """Open follow-ups: for a party concerned that has not answered, and for the convener."""
+def followups(db: Session, principal: Principal, limit: int = LIMIT) -> list[AlertOut]:
+    """Open follow-ups: for a party concerned that has not answered, and for the convener
+    (at most `limit` + 1, oldest first)."""
     org = principal.organisation
     if org.kind not in ("party", "convener"):
         return []
     query = (select(FollowUp).where(FollowUp.group_id == principal.group.id,
                                     FollowUp.state == "open")
-             .order_by(FollowUp.opened_at, FollowUp.id))
+             .order_by(FollowUp.opened_at, FollowUp.id).limit(limit + 1))
     if org.kind == "party":
         found = db.scalars(query.where(
             FollowUp.parties.contains(json.dumps(org.slug)),
@@ -151,15 +156,18 @@ def _operations_source() -> OperationsSource | None:
     return source
 
 
-def for_caller(db: Session, *, principal: Principal) -> AlertsOut:
-    """Everything that waits for the caller's organisation, now."""
+def for_caller(db: Session, *, principal: Principal, limit: int = LIMIT) -> AlertsOut:
+    """What waits for the caller's organisation, now: at most `limit` alerts, the pauses to sign
+    first, then the oldest receipts and follow-ups (`complete` says whether that was all)."""
     require(principal.actor, Action.GROUP_READ, Target(group_id=principal.group.id))
-    alerts = [*consents_awaited(db, principal), *acknowledgements(db, principal),
-              *followups(db, principal)]
+    alerts = [*consents_awaited(db, principal), *acknowledgements(db, principal, limit),
+              *followups(db, principal, limit)]
     operations = _operations_source()
     if operations is not None:
         alerts.extend(operations(db, principal))
+    complete = len(alerts) <= limit
     return AlertsOut(
-        organisation=principal.organisation.slug, generated_at=clock.now(), alerts=alerts,
+        organisation=principal.organisation.slug, generated_at=clock.now(),
+        alerts=alerts[:limit], complete=complete, limit=limit,
         sources={"pauses": "included", "notifications": "included", "incidents": "included",
                  "operations": "included" if operations else "not available on this server"})
