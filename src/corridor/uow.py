@@ -84,16 +84,9 @@ def change(db: Session, *, group: GroupRef | None, actor: log.LogActor,
     """Run the body as one logged change: all of it with its entries, or nothing.
 
     `subject` names what a racing writer changed, in the 409 ("the pause changed …")."""
-    begin_for_write(db)
     ch = Change(db, group, actor)
-    try:
+    with _transaction(db, subject):
         yield ch
-        db.commit()
-    except BaseException as exc:
-        db.rollback()
-        if is_race(exc):
-            raise race_conflict(subject, exc) from exc
-        raise
     if ch.entries and ch.group is not None:
         first = ch.entries[0]
         db.info[_LAST_CHANGE] = (first.id, first.leaf_hash)
@@ -117,9 +110,17 @@ def recorded(db: Session, out: Out) -> Out:
 def write(db: Session, *, subject: str = "record") -> Iterator[Session]:
     """A short write that is not a change to the group's record (a login, a preference): the
     same transaction handling as `change`, without a log entry."""
+    with _transaction(db, subject):
+        yield db
+
+
+@contextmanager
+def _transaction(db: Session, subject: str) -> Iterator[None]:
+    """A write transaction: committed if the body finishes, rolled back if not, and a race
+    with another writer reported as the one 409."""
     begin_for_write(db)
     try:
-        yield db
+        yield
         db.commit()
     except BaseException as exc:
         db.rollback()
