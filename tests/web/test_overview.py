@@ -161,3 +161,17 @@ def test_the_base_map_names_the_towns_of_the_region(client: TestClient) -> None:
     assert names["Kyiv"]["properties"]["rank"] == 1 and names["Tokmak"]["properties"]["rank"] == 3
     assert "Tokmok" not in names  # Kyrgyzstan is outside the map's region
     assert len(response.content) < 60_000
+
+
+def test_an_inbox_longer_than_one_answer_says_more_are_waiting(
+        client: TestClient, db: Session, world: World, monkeypatch: Any) -> None:
+    from corridor.alerts import service as alerts
+
+    monkeypatch.setattr(alerts, "LIMIT", 2)
+    for _ in range(3):
+        notify_site(client, world)
+    logged_in(client, db, world.people["party-a.viewer"])
+    page = client.get("/").text
+    assert "More are waiting: the oldest 2 are shown." in page
+    monkeypatch.setattr(alerts, "LIMIT", 200)
+    assert "More are waiting" not in client.get("/").text

@@ -156,10 +156,11 @@ def _operations_source() -> OperationsSource | None:
     return source
 
 
-def for_caller(db: Session, *, principal: Principal, limit: int = LIMIT) -> AlertsOut:
+def for_caller(db: Session, *, principal: Principal, limit: int | None = None) -> AlertsOut:
     """What waits for the caller's organisation, now: at most `limit` alerts, the pauses to sign
     first, then the oldest receipts and follow-ups (`complete` says whether that was all)."""
     require(principal.actor, Action.GROUP_READ, Target(group_id=principal.group.id))
+    limit = limit or LIMIT
     alerts = [*consents_awaited(db, principal), *acknowledgements(db, principal, limit),
               *followups(db, principal, limit)]
     operations = _operations_source()

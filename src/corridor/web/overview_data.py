@@ -86,6 +86,7 @@ class Overview:
     counts: dict[str, tuple[int, int]]  # kind -> (shown, highlighted)
     timeline: Timeline
     inbox: list[InboxItem]
+    inbox_complete: bool = True  # False: more wait than one answer lists (the oldest are shown)
 
 
 def _round(value: Any) -> Any:
@@ -239,9 +240,12 @@ def _titles(db: Session, features: dict[str, list[dict[str, Any]]],
 
 
 def inbox(db: Session, principal: Principal, features: dict[str, list[dict[str, Any]]],
-          pause_rows: list[tuple[Pause, PauseOut]], now: datetime) -> list[InboxItem]:
-    """What waits for this person's organisation, most urgent first, each with its page."""
-    found = alerts.for_caller(db, principal=principal).alerts
+          pause_rows: list[tuple[Pause, PauseOut]], now: datetime
+          ) -> tuple[list[InboxItem], bool]:
+    """What waits for this person's organisation, most urgent first, each with its page; and
+    whether that is all of it."""
+    answer = alerts.for_caller(db, principal=principal)
+    found = answer.alerts
     names = _titles(db, features, found, pause_rows)
     items = [InboxItem(
         kind=a.kind, url=LINKS[a.subject.type].format(a.subject.id),
@@ -250,7 +254,8 @@ def inbox(db: Session, principal: Principal, features: dict[str, list[dict[str, 
         due=a.due, overdue=a.kind == "acknowledgement_overdue"
         or (a.due is not None and a.due < now), data=a.data) for a in found]
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(items, key=lambda i: (ORDER.get(i.kind, 9), i.due or far, i.subject_id))
+    ordered = sorted(items, key=lambda i: (ORDER.get(i.kind, 9), i.due or far, i.subject_id))
+    return ordered, answer.complete
 
 
 def build(db: Session, principal: Principal, incident_types: dict[str, str],
@@ -271,5 +276,5 @@ def build(db: Session, principal: Principal, incident_types: dict[str, str],
     }
     features = {kind: {"type": "FeatureCollection", "features": items}
                 for kind, items in by_kind.items()}
-    return Overview(features, counts, timeline(pause_rows, now, zone),
-                    inbox(db, principal, by_kind, pause_rows, now))
+    items, complete = inbox(db, principal, by_kind, pause_rows, now)
+    return Overview(features, counts, timeline(pause_rows, now, zone), items, complete)
