@@ -1,5 +1,7 @@
 """The login lockout holds under parallel guesses: each attempt is counted in the database before
-its password is checked, so of 30 wrong passwords sent at once at most 5 are checked."""
+its password is checked, so of 30 wrong passwords sent at once at most 5 are checked. And a
+refusal tells nothing: unknown, inactive and waiting names cost the same work as a wrong
+password."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from corridor import clock
@@ -19,18 +21,17 @@ from corridor.config import Settings
 from corridor.groups import security
 from corridor.groups.models import Person
 from corridor.web import sessions
+from corridor.web.auth import NONCE_COOKIE
 from tests.served import served
 from tests.web_helpers import PASSWORD, csrf_of, give_password
 
 PARALLEL = 30
+_REAL_VERIFY = security.verify_password
 _ERROR = re.compile(r'<p class="error" role="alert" id="login-error">([^<]*)</p>')
 
 
-def _attempt(http: httpx.Client, username: str, password: str,
-             ready: threading.Barrier | None = None) -> httpx.Response:
+def _attempt(http: httpx.Client, username: str, password: str) -> httpx.Response:
     form = http.get("/login")
-    if ready is not None:
-        ready.wait(timeout=60)
     return http.post("/login", data={"username": username, "password": password,
                                      "csrf_token": csrf_of(form.text)}, follow_redirects=False)
 
@@ -57,12 +58,19 @@ def test_thirty_parallel_wrong_passwords_check_at_most_five_and_lock_the_account
     app = create_app(settings.model_copy(update={"concurrency": PARALLEL + 2}), engine)
     ready = threading.Barrier(PARALLEL)
 
-    def guess(n: int) -> httpx.Response:
-        with httpx.Client(base_url=url, timeout=60) as http:
-            return _attempt(http, person.username, f"guess {n}", ready)
+    def guess(n: int, nonce: str, token: str) -> httpx.Response:
+        # Each guess its own connection and database session, all with one form's nonce.
+        with httpx.Client(base_url=url, timeout=60, cookies={NONCE_COOKIE: nonce}) as http:
+            ready.wait(timeout=60)
+            return http.post("/login", data={"username": person.username,
+                                             "password": f"guess {n}", "csrf_token": token},
+                             follow_redirects=False)
 
     with served(app) as url, ThreadPoolExecutor(PARALLEL) as pool:
-        answers = list(pool.map(guess, range(PARALLEL)))
+        with httpx.Client(base_url=url, timeout=60) as http:
+            form = http.get("/login")
+            nonce, token = form.cookies[NONCE_COOKIE], csrf_of(form.text)
+        answers = list(pool.map(lambda n: guess(n, nonce, token), range(PARALLEL)))
         with httpx.Client(base_url=url, timeout=60) as http:
             right_but_locked = _attempt(http, person.username, PASSWORD)
             unknown = _attempt(http, "nobody.at.all", "guess")
@@ -77,3 +85,50 @@ def test_thirty_parallel_wrong_passwords_check_at_most_five_and_lock_the_account
     stored = db.scalars(select(Person).where(Person.id == person.id)).one()
     assert stored.failed_logins == len(checked) == sessions.FREE_ATTEMPTS
     assert stored.locked_until is not None and stored.locked_until > clock.now()
+
+
+def _work_of_one_refusal(engine: Any, db: Session, monkeypatch: pytest.MonkeyPatch,
+                         username: str, password: str) -> tuple[list[str], list[str]]:
+    """The SQL statements and the Argon2 parameters of the hashes checked for one attempt."""
+    statements: list[str] = []
+    hashes: list[str] = []
+
+    def spying_verify(password_hash: str, given: str) -> bool:
+        hashes.append(password_hash.rsplit("$", 2)[0])  # algorithm, version, cost; no salt
+        return _REAL_VERIFY(password_hash, given)
+
+    def on_execute(*args: Any) -> None:
+        statements.append(args[2])
+
+    monkeypatch.setattr(security, "verify_password", spying_verify)
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        with pytest.raises(sessions.LoginRefused):
+            sessions.log_in(db, username=username, password=password)
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    return statements, hashes
+
+
+def test_unknown_inactive_and_waiting_names_cost_the_same_work_as_a_wrong_password(
+        engine: Any, db: Session, world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    real, inactive, waiting = (world.people[name] for name in (
+        "party-a.negotiator", "party-b.negotiator", "convener.admin"))
+    for person in (real, inactive, waiting):
+        give_password(db, person)
+    inactive.active = False
+    waiting.failed_logins = sessions.FREE_ATTEMPTS
+    waiting.locked_until = clock.now() + sessions.MAX_WAIT
+    db.commit()
+
+    wrong = _work_of_one_refusal(engine, db, monkeypatch, real.username, "a guess")
+    statements, hashes = wrong
+    assert any(s.lstrip().upper().startswith("UPDATE") for s in statements)
+    assert len(hashes) == 1
+    # The same statements (the counting UPDATE included) and one hash of the same cost.
+    for name, password in ((inactive.username, PASSWORD), (waiting.username, PASSWORD),
+                           ("nobody.at.all", "a guess")):
+        assert _work_of_one_refusal(engine, db, monkeypatch, name, password) == wrong, name
+    db.expire_all()
+    stored = db.get(Person, waiting.id)
+    assert stored is not None and stored.failed_logins == sessions.FREE_ATTEMPTS

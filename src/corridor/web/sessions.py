@@ -34,6 +34,7 @@ SESSION_LIFETIME = timedelta(days=7)
 IDLE_LIMIT = timedelta(hours=12)
 # A real hash to verify against when the name is unknown, so both failures cost the same.
 _DUMMY_HASH = security.hash_password(secrets.token_hex(8))
+NO_PERSON = 0  # an id no row has (ids start at 1)
 
 
 class LoginRefused(Exception):
@@ -86,11 +87,14 @@ def log_in(db: Session, *, username: str, password: str) -> tuple[str, WebSessio
     """A new session for a correct name and password; the secret goes into the cookie."""
     now = clock.now()
     person = db.scalar(select(Person).where(Person.username == username.strip().lower()))
-    if person is None or not person.active or person.password_hash is None:
-        raise _refused(password)
-    if not _count_attempt(db, person_id=person.id, now=now):
-        raise _refused(password)  # the account waits
-    if not security.verify_password(person.password_hash, password):
+    usable = person is not None and person.active and person.password_hash is not None
+    # Every attempt runs the same statements and the same hash work, whatever the name: the
+    # counting UPDATE matches no row for an unknown or unusable name (NO_PERSON) or a waiting
+    # account, and the password is then checked against a dummy hash of the same cost.
+    counted = _count_attempt(db, person_id=person.id if usable and person else NO_PERSON, now=now)
+    real_hash = person.password_hash if counted and person is not None else None
+    matches = security.verify_password(real_hash or _DUMMY_HASH, password)
+    if person is None or real_hash is None or not matches:
         raise LoginRefused()  # counted already, and locked if it was one too many
     secret = secrets.token_urlsafe(32)
     web_session = WebSession(
@@ -103,12 +107,6 @@ def log_in(db: Session, *, username: str, password: str) -> tuple[str, WebSessio
                    .execution_options(synchronize_session=False))
         db.add(web_session)
     return secret, web_session
-
-
-def _refused(password: str) -> LoginRefused:
-    """A refusal that costs as long as checking a real password."""
-    security.verify_password(_DUMMY_HASH, password)
-    return LoginRefused()
 
 
 def _count_attempt(db: Session, *, person_id: int, now: datetime) -> bool:
