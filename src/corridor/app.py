@@ -88,7 +88,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
         return error_page(request, exc.status_code, str(exc.detail), "")
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    return problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
+    response = problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        from corridor.openapi import allowed_methods
+
+        # Every method of the path, not only those of the first route that matched it.
+        response.headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    return response
 
 
 class BodyLimit:
@@ -211,6 +218,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     from corridor.web.pages import mount
 
     mount(app)
+    from corridor.openapi import install as install_openapi
+
+    install_openapi(app)  # the document as the server really answers (problems, auth, media)
     return app
 
 
