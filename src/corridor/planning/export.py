@@ -4,10 +4,9 @@ with their busiest hour, and the route)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from corridor.hxl import write_csv
 from corridor.planning.instance import CATEGORIES, Instance
 
 HEADER = ["vehicle", "type", "event", "place", "direction", "minute", "time",
@@ -18,17 +17,14 @@ HXL = ["#meta+vehicle", "#meta+type", "#event+type", "#loc+name", "#meta+directi
 
 
 def to_csv(inst: Instance, plan: dict[str, Any]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(HEADER)
-    w.writerow(HXL)
-    for it in plan["itineraries"]:
-        for e in it["events"]:
-            people = e.get("people") or {}
-            w.writerow([it["vehicle"], it["type"], e["event"], e["place"],
-                        e.get("direction") or "", e["min"], e.get("at") or "",
-                        *[people.get(c, "") if e["event"] == "load" else "" for c in CATEGORIES]])
-    return out.getvalue()
+    # Names of vehicles and places come from whoever wrote the instance: the shared writer
+    # neutralises any that would run as a spreadsheet formula.
+    rows = [[it["vehicle"], it["type"], e["event"], e["place"], e.get("direction") or "",
+             e["min"], e.get("at") or "",
+             *[(e.get("people") or {}).get(c, "") if e["event"] == "load" else ""
+               for c in CATEGORIES]]
+            for it in plan["itineraries"] for e in it["events"]]
+    return write_csv(list(zip(HEADER, HXL, strict=True)), rows)
 
 
 def _point(lon: float | None, lat: float | None) -> dict[str, Any] | None:
