@@ -9,7 +9,8 @@ import io
 from fastapi.testclient import TestClient
 
 from tests.factories import World
-from tests.incidents_helpers import API, report
+from tests.incidents_helpers import report
+from tests.pauses_helpers import API
 
 NARRATIVES = [" =1+1", "\n=cmd|' /C calc'!A0", "＝HYPERLINK(\"http://x\")", "\t@SUM(A1)"]
 
