@@ -103,9 +103,10 @@ def seed(url: str, folder: Path, scale: Scale, rng: np.random.Generator
             west, south, east, north = FRONT
             for n in range(scale.sites):
                 lon, lat = rng.uniform((west, south), (east, north))
+                site = SiteIn.model_validate({"name": f"Site {n}", "type": SITE_TYPES[n % 6],
+                                              "lon": float(lon), "lat": float(lat)})
                 notifications.notify_site(db, principal=notifiers[n % len(notifiers)],
-                                          body=SiteIn(name=f"Site {n}", type=SITE_TYPES[n % 6],
-                                                      lon=float(lon), lat=float(lat)))
+                                          body=site)
             now = datetime.now(UTC)
             for n in range(scale.incidents):
                 lon, lat = rng.uniform((west, south), (east, north))

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
@@ -19,6 +19,7 @@ from corridor.backpressure import Backpressure
 from corridor.config import Settings, get_settings
 from corridor.db import make_engine, make_sessionmaker
 from corridor.errors import CorridorError
+from corridor.inputs import pointer, use_settings
 
 PROBLEM_BASE = "https://corridor.example/problems/"
 API = "/api/v1"
@@ -62,23 +63,24 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """Every refusal of a request's shape: `field` is a JSON pointer into the body (`body` for
+    the body as a whole: not JSON, not an object), or the name of the query or path parameter."""
     assert isinstance(exc, RequestValidationError)
-    errors = exc.errors()
-    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    field = ".".join(loc) or None
-    details = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
-        for e in errors
-    ]
-    return problem(
-        422,
-        "invalid-input",
-        "Invalid input",
-        f"{field or 'request'}: {first.get('msg', 'invalid')}",
-        field=field,
-        extra={"errors": details},
-    )
+    errors = exc.errors() or [{"loc": ("body",), "msg": "invalid request"}]
+    details = [{"field": _field_of(e, exc.body), "message": str(e.get("msg", ""))}
+               for e in errors]
+    first = details[0]
+    return problem(422, "invalid-input", "Invalid input", f"{first['field']}: {first['message']}",
+                   field=first["field"], extra={"errors": details})
+
+
+def _field_of(error: Any, body: Any) -> str:
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid" or not loc:
+        return "body"  # FastAPI puts the byte offset of malformed JSON here
+    if loc[0] == "body":
+        return pointer(loc[1:], body)
+    return str(loc[1]) if len(loc) > 1 else str(loc[0])
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -173,6 +175,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url=f"{API}/openapi.json",
         docs_url=None,  # the stock docs page loads scripts from a CDN; Corridor works offline
         redoc_url=None,
+        # The time range of the settings, for the validators of API bodies and pages alike.
+        dependencies=[Depends(use_settings)],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "development-only-secret"
@@ -40,6 +41,10 @@ class Settings(BaseSettings):
     assets_dir: Path | None = None
     # A raster tile server ({z}/{x}/{y}) for where there is internet; the offline borders else.
     tile_url: str | None = None
+    # Times given to the API outside this range are refused (422): no agreement, count or
+    # incident of this work predates 2000, and times near year 1 or 9999 overflowed into 500s.
+    earliest_time: AwareDatetime = datetime(2000, 1, 1, tzinfo=UTC)
+    latest_time: AwareDatetime = datetime(2100, 1, 1, tzinfo=UTC)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -50,6 +55,16 @@ class Settings(BaseSettings):
             )
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("CORRIDOR_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @model_validator(mode="after")
+    def _time_range_is_sane(self) -> Settings:
+        # Kept well inside datetime's years 1..9999 so that a time a day outside the range
+        # still converts to UTC without overflowing.
+        if not (datetime(1900, 1, 1, tzinfo=UTC) <= self.earliest_time < self.latest_time
+                <= datetime(9000, 1, 1, tzinfo=UTC)):
+            raise ValueError("CORRIDOR_EARLIEST_TIME must be before CORRIDOR_LATEST_TIME, "
+                             "both between 1900 and 9000")
         return self
 
     @property

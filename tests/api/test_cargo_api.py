@@ -62,20 +62,20 @@ def test_delivering_more_than_was_dispatched_is_refused_naming_the_line(
     r = cargo(client, world, op, "delivered", [{**KITS, "quantity": 0},
                                                {**FLOUR, "quantity": 101}])
     assert r.status_code == 422, r.text
-    assert r.json()["field"] == "lines.1.quantity"
+    assert r.json()["field"] == "/lines/1/quantity"
     assert (r.json()["dispatched"], r.json()["delivered"]) == (100, 101)
     assert log_size(db) == before
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"stage": "lost_or_damaged"}, "reason"),
-    ({"stage": "dispatched", "reason": "seized"}, "reason"),
-    ({"stage": "dispatched", "complete": True}, "complete"),
-    ({"stage": "dispatched", "lines": [{**FLOUR, "quantity": -1}]}, "lines.0.quantity"),
-    ({"stage": "dispatched", "lines": [{**FLOUR, "quantity": 1.5}]}, "lines.0.quantity"),
+    ({"stage": "lost_or_damaged"}, "/reason"),
+    ({"stage": "dispatched", "reason": "seized"}, "/reason"),
+    ({"stage": "dispatched", "complete": True}, "/complete"),
+    ({"stage": "dispatched", "lines": [{**FLOUR, "quantity": -1}]}, "/lines/0/quantity"),
+    ({"stage": "dispatched", "lines": [{**FLOUR, "quantity": 1.5}]}, "/lines/0/quantity"),
     ({"stage": "dispatched", "lines": [{**FLOUR, "category": "weapons", "quantity": 1}]},
      "lines.0.category"),
-    ({"stage": "dispatched", "lines": []}, "lines"),
+    ({"stage": "dispatched", "lines": []}, "/lines"),
 ])
 def test_bad_cargo_reports_are_refused_naming_the_field(
     client: TestClient, world: World, db: Session, body: dict[str, Any], field: str

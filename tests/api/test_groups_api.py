@@ -98,9 +98,9 @@ def test_bad_member_input_is_refused_naming_the_field_and_writes_nothing(
     cases = [
         ({"slug": "msf", "name": "MSF", "kind": "humanitarian", "timezone": "Mars/Olympus"},
          "timezone"),
-        ({"slug": "party-a", "name": "Dup", "kind": "party", "timezone": "UTC"}, "slug"),
-        ({"slug": "x y", "name": "Bad", "kind": "party", "timezone": "UTC"}, "slug"),
-        ({"slug": "ok-slug", "name": "Bad", "kind": "warlord", "timezone": "UTC"}, "kind"),
+        ({"slug": "party-a", "name": "Dup", "kind": "party", "timezone": "UTC"}, "/slug"),
+        ({"slug": "x y", "name": "Bad", "kind": "party", "timezone": "UTC"}, "/slug"),
+        ({"slug": "ok-slug", "name": "Bad", "kind": "warlord", "timezone": "UTC"}, "/kind"),
     ]
     for body, field in cases:
         r = client.post(f"{API}/groups/test-group/members", headers=auth, json=body)
@@ -145,7 +145,7 @@ def test_a_malformed_public_key_is_refused_naming_the_field(
         r = client.post(f"{API}/groups/test-group/members/party-a/keys",
                         headers=world.auth("party-a.admin"), json={"public_key": bad})
         assert r.status_code == 422, bad
-        assert r.json()["field"] == "public_key"
+        assert r.json()["field"] == "/public_key"
     assert log_size(db) == before
 
 

@@ -177,14 +177,14 @@ def _in_hours(hours: float) -> str:
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    ({"occurred_at": _in_hours(2)}, "occurred_at"),
-    ({"occurred_at": "2030-01-01T10:00:00"}, "occurred_at"),  # no zone
-    ({"lat": 95.0}, "lat"),
-    ({"lon": -181.0}, "lon"),
-    ({"casualties": {"killed": {"children": -1}}}, "casualties.killed.children"),
-    ({"uncertainty_m": -5}, "uncertainty_m"),
-    ({"type": "rumour"}, "type"),
-    ({"narrative": "x" * 4001}, "narrative"),
+    ({"occurred_at": _in_hours(2)}, "/occurred_at"),
+    ({"occurred_at": "2030-01-01T10:00:00"}, "/occurred_at"),  # no zone
+    ({"lat": 95.0}, "/lat"),
+    ({"lon": -181.0}, "/lon"),
+    ({"casualties": {"killed": {"children": -1}}}, "/casualties/killed/children"),
+    ({"uncertainty_m": -5}, "/uncertainty_m"),
+    ({"type": "rumour"}, "/type"),
+    ({"narrative": "x" * 4001}, "/narrative"),
 ])
 def test_bad_input_is_refused_naming_the_field_and_the_log_does_not_grow(
     client: TestClient, world: World, db: Session, changes: dict[str, Any], field: str

@@ -66,7 +66,7 @@ def test_an_amendment_of_a_stale_version_is_refused_and_records_nothing(
                  movement_body(staff=25, version=1)).status_code == 200
     before = log_size(db)
     r = amend(client, world, "movements", movement["id"], movement_body(staff=30, version=1))
-    assert r.status_code == 409 and r.json()["field"] == "version"
+    assert r.status_code == 409 and r.json()["field"] == "/version"
     assert "current version is 2" in r.json()["detail"]
     assert log_size(db) == before
 
@@ -92,14 +92,14 @@ def test_bad_amendments_name_the_field_and_record_nothing(client: TestClient, wo
     movement = notify_movement(client, world)
     before = log_size(db)
     cases = [
-        (amend(client, world, "sites", site["id"], site_body(version=1)), 422, "version"),
-        (amend(client, world, "sites", site["id"], site_body(lat=91, version=1)), 422, "lat"),
-        (amend(client, world, "sites", site["id"], site_body()), 422, "version"),
+        (amend(client, world, "sites", site["id"], site_body(version=1)), 422, "/version"),
+        (amend(client, world, "sites", site["id"], site_body(lat=91, version=1)), 422, "/lat"),
+        (amend(client, world, "sites", site["id"], site_body()), 422, "/version"),
         (amend(client, world, "movements", movement["id"], movement_body(
             version=1, route={"type": "LineString", "coordinates": [[37.5, 47.1]]})), 422,
          "route"),
         (amend(client, world, "movements", movement["id"], movement_body(
-            version=1, hours=-2)), 422, "arrival"),
+            version=1, hours=-2)), 422, "/arrival"),
         (amend(client, world, "movements", 99999, movement_body(version=1)), 404, "movement"),
     ]
     for response, status, field in cases:

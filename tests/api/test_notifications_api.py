@@ -70,7 +70,7 @@ def test_a_receipt_not_given_by_the_deadline_is_overdue(client: TestClient,
 
 
 @pytest.mark.parametrize(("who", "body", "status", "field"), [
-    ("party-a.operator", {"party": "party-b"}, 403, "party"),
+    ("party-a.operator", {"party": "party-b"}, 403, "/party"),
     ("party-a.viewer", {}, 403, None),
     ("aid-two.operator", {}, 404, None),  # it does not even see the notice
     ("icrc.admin", {"party": "party-a"}, 403, None),
@@ -96,7 +96,7 @@ def test_a_second_acknowledgement_by_the_same_party_is_refused(
     assert acknowledge(client, world, "sites", site["id"], "party-a.operator").status_code == 201
     before = log_size(db)
     r = acknowledge(client, world, "sites", site["id"], "party-a.admin")
-    assert r.status_code == 409 and r.json()["field"] == "party"
+    assert r.status_code == 409 and r.json()["field"] == "/party"
     assert log_size(db) == before
 
 
@@ -178,8 +178,8 @@ def test_the_site_list_is_exported_as_geojson_and_hxl_csv(client: TestClient,
 
 
 @pytest.mark.parametrize(("change", "field"), [
-    ({"lat": 91}, "lat"), ({"lon": -180.5}, "lon"), ({"name": "   "}, "name"),
-    ({"type": "bunker"}, "type"), ({"people_present": -1}, "people_present"),
+    ({"lat": 91}, "/lat"), ({"lon": -180.5}, "/lon"), ({"name": "   "}, "/name"),
+    ({"type": "bunker"}, "/type"), ({"people_present": -1}, "/people_present"),
 ])
 def test_bad_site_input_is_refused_naming_the_field(client: TestClient, world: World,
                                                     db: Session, change: dict[str, Any],

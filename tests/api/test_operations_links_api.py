@@ -45,7 +45,7 @@ def test_another_humanitarians_movement_is_neither_linkable_nor_shown(
     r = client.post(OPS, headers=world.auth("aid-one.operator"), json={
         "kind": "evacuation", "title": "Not mine", "pause": pause["id"],
         "movements": [theirs["id"]], "stages": stages()})
-    assert r.status_code == 422 and r.json()["field"] == "movements.0"
+    assert r.status_code == 422 and r.json()["field"] == "/movements/0"
     op = create(client, world, who="icrc.operator", pause=pause, movements=[theirs["id"]])
     seen_by_aid_one = client.get(f"{OPS}/{op['id']}", headers=world.auth("aid-one.viewer"))
     assert seen_by_aid_one.json()["movements"] == []

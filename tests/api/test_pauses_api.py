@@ -133,19 +133,20 @@ def test_consent_from_a_non_party_or_a_viewer_is_forbidden(client: TestClient,
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"window": {"start": "2030-01-02T10:00:00+00:00", "end": "2030-01-02T09:00:00+00:00"}},
-     "window.end"),
+     "/content/window/end"),
     ({"window": {"start": "2001-01-02T10:00:00+00:00", "end": "2001-01-03T09:00:00+00:00"}},
-     "window.start"),
+     "/content/window/start"),
     ({"window": {"start": "2030-01-02T10:00:00+00:00", "end": "2030-03-02T09:00:00+00:00"}},
-     "window.end"),
-    ({"window": {"start": "2030-01-02T10:00:00", "end": "2030-01-03T09:00:00"}}, "window.start"),
+     "/content/window/end"),
+    ({"window": {"start": "2030-01-02T10:00:00", "end": "2030-01-03T09:00:00"}},
+     "/content/window/start"),
     ({"window": {"start": "2030-10-27T03:30:00+03:00", "end": "2030-10-28T09:00:00+02:00"}},
-     "window.start"),
+     "/content/window/start"),
     ({"area": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}},
-     "area"),
+     "/content/area"),
     ({"area": {"type": "Polygon", "coordinates": [[[0, 0], [200, 1], [1, 0], [0, 0]]]}},
-     "area"),
-    ({"required_signatories": ["icrc"]}, "required_signatories.0"),
+     "/content/area/coordinates/0/1/0"),
+    ({"required_signatories": ["icrc"]}, "/content/required_signatories/0"),
 ])
 def test_bad_pause_content_is_refused_naming_the_field(
     client: TestClient, world: World, db: Session, change: dict[str, Any], field: str

@@ -50,9 +50,9 @@ def test_bad_input_is_refused_naming_the_field(client: TestClient, world: World)
     body = data()
     body["sites"][0]["waiting"]["others"] = -1
     r = client.post(PLANS, headers=world.auth("icrc.operator"), json={"instance": body})
-    assert r.status_code == 422 and r.json()["field"] == "sites.0.waiting.others"
+    assert r.status_code == 422 and r.json()["field"] == "/instance/sites/0/waiting/others"
     r = client.post(PLANS, headers=world.auth("icrc.operator"), json={})
-    assert r.status_code == 422 and r.json()["field"] == "instance"
+    assert r.status_code == 422 and r.json()["field"] == "/instance"
 
 
 def test_a_plan_from_a_pause_takes_its_corridor_and_window(client: TestClient,

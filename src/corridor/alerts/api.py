@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 from corridor.alerts import service as alerts
 from corridor.alerts.schemas import AlertsOut
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.inputs import StrictRoute
 
-router = APIRouter(prefix="/groups/{group}/alerts", tags=["alerts"])
+router = APIRouter(prefix="/groups/{group}/alerts", tags=["alerts"], route_class=StrictRoute)
 
 
 @router.get("", response_model=AlertsOut)

@@ -145,8 +145,8 @@ class Gazetteer:
     def add(self, place: Place) -> None:
         """Add a place the group knows (a village, a plant, a checkpoint), checked as input."""
         if not place.name.strip():
-            raise InvalidInput("a place needs a name", field="name")
-        point = parse_point(place.lon, place.lat, field="place")
+            raise InvalidInput("a place needs a name", field="/name")
+        point = parse_point(place.lon, place.lat, field="/lon")
         country = place.country.upper() if place.country else None
         self._group.add(
             Place(place.name.strip(), point.x, point.y, country, "group", place.population,

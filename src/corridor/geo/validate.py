@@ -34,7 +34,9 @@ Coords = list[Any] | tuple[Any, ...]
 
 def _refuse(field: str, pointer: str, what: str, **extra: Any) -> InvalidInput:
     detail = f"{field}{pointer}: {what}"
-    return InvalidInput(detail, field=field, extra={"pointer": pointer, **extra})
+    # A pointer-named field (an API body member) points at the very coordinate.
+    where = field + pointer if field.startswith("/") else field
+    return InvalidInput(detail, field=where, extra={"pointer": pointer, **extra})
 
 
 def _count_vertices(coords: Any, depth: int, limit: int) -> int:

@@ -8,10 +8,11 @@ from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
 from corridor.groups import schemas
 from corridor.groups import service as groups
 from corridor.groups.models import ApiToken, Person, SigningKey
+from corridor.inputs import PathId, StrictRoute
 from corridor.policy import Action, Target, require
 from corridor.uow import recorded
 
-router = APIRouter(prefix="/groups", tags=["groups"])
+router = APIRouter(prefix="/groups", tags=["groups"], route_class=StrictRoute)
 
 
 def person_out(person: Person) -> schemas.PersonOut:
@@ -150,7 +151,7 @@ def issue_token(
 
 @router.post("/{group}/tokens/{token_id}/revoke", response_model=schemas.TokenOut)
 def revoke_token(
-    token_id: int, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
+    token_id: PathId, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> schemas.TokenOut:
     token = groups.get_token(db, group=group, token_id=token_id)
     require(principal.actor, Action.TOKEN_REVOKE, _person_target(group.id, token.person))
@@ -185,7 +186,7 @@ def register_key(
 
 @router.post("/{group}/keys/{key_id}/revoke", response_model=schemas.KeyOut)
 def revoke_key(
-    key_id: int, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
+    key_id: PathId, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> schemas.KeyOut:
     key = groups.get_key(db, group=group, key_id=key_id)
     require(
@@ -196,7 +197,7 @@ def revoke_key(
     return recorded(db, key_out(groups.revoke_key(db, key=key, actor=principal.log_actor())))
 
 
-me_router = APIRouter(tags=["groups"])
+me_router = APIRouter(tags=["groups"], route_class=StrictRoute)
 
 
 @me_router.get("/me", response_model=schemas.MeOut)

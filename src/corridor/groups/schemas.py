@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corridor.inputs import In
 from corridor.log.refs import Recorded
 
 Kind = Literal["convener", "party", "intermediary", "humanitarian", "observer"]
@@ -28,8 +29,7 @@ class GroupOut(BaseModel):
     created_at: datetime
 
 
-class MemberIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MemberIn(In):
 
     slug: str = Field(max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -47,8 +47,7 @@ class MemberOut(Recorded):
     created_at: datetime
 
 
-class PersonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PersonIn(In):
 
     username: str = Field(max_length=64)
     display_name: str = Field(default="", max_length=200)
@@ -70,8 +69,7 @@ class PersonOut(Recorded):
     active: bool
 
 
-class TokenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TokenIn(In):
 
     label: str = Field(default="api", max_length=100)
 
@@ -91,8 +89,7 @@ class TokenIssued(TokenOut):
     token: str = Field(description="The secret; shown once, never stored by the server")
 
 
-class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class KeyIn(In):
 
     public_key: str = Field(max_length=200, description="Ed25519 raw public key, base64")
     purpose: Literal["signing", "witness"] = "signing"

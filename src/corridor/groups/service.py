@@ -75,7 +75,7 @@ def create_group(
 ) -> Group:
     """Create a group with its own log key; its first log entry registers that key."""
     _check_slug(slug, "slug")
-    validate_zone(timezone, field="timezone")
+    validate_zone(timezone, field="/timezone")
     for value, field in (
         (lead_time_hours, "lead_time_hours"),
         (emergency_lead_time_hours, "emergency_lead_time_hours"),
@@ -85,10 +85,10 @@ def create_group(
     ):
         _positive(value, field)
     if not name.strip():
-        raise InvalidInput("a group needs a name", field="name")
+        raise InvalidInput("a group needs a name", field="/name")
     with change(db, group=None, actor=LogActor(None, "server-operator"), subject="group") as ch:
         if db.scalar(select(Group.id).where(Group.slug == slug)) is not None:
-            raise Conflict(f"a group with slug '{slug}' already exists", field="slug")
+            raise Conflict(f"a group with slug '{slug}' already exists", field="/slug")
         verifier = keyfile.create_log_key(key_dir, slug=slug, origin=f"{origin_host}/{slug}")
         group = Group(
             slug=slug,
@@ -153,16 +153,16 @@ def add_organisation(
     """Add a member organisation to a group."""
     _check_slug(slug, "slug")
     _check_choice(kind, ORG_KINDS, "kind")
-    validate_zone(timezone, field="timezone")
+    validate_zone(timezone, field="/timezone")
     if not name.strip():
-        raise InvalidInput("a member needs a name", field="name")
+        raise InvalidInput("a member needs a name", field="/name")
     with change(db, group=group, actor=actor, subject="member") as ch:
         exists = db.scalar(
             select(Organisation.id).where(Organisation.group_id == group.id,
                                           Organisation.slug == slug)
         )
         if exists is not None:
-            raise Conflict(f"'{slug}' is already a member of '{group.slug}'", field="slug")
+            raise Conflict(f"'{slug}' is already a member of '{group.slug}'", field="/slug")
         org = Organisation(
             group_id=group.id,
             slug=slug,
@@ -216,12 +216,12 @@ def add_person(
     _check_choice(role, ROLES, "role")
     _check_choice(language, ("en", "uk", "ru"), "language")
     if timezone is not None:
-        validate_zone(timezone, field="timezone")
+        validate_zone(timezone, field="/timezone")
     if password is not None and len(password) < 10:
-        raise InvalidInput("a password needs at least 10 characters", field="password")
+        raise InvalidInput("a password needs at least 10 characters", field="/password")
     with change(db, group=organisation.group, actor=actor, subject="person") as ch:
         if db.scalar(select(Person.id).where(Person.username == username)) is not None:
-            raise Conflict(f"the username '{username}' is taken", field="username")
+            raise Conflict(f"the username '{username}' is taken", field="/username")
         person = Person(
             organisation_id=organisation.id,
             username=username,
@@ -247,7 +247,7 @@ def issue_token(
     """A new bearer token for a person; the secret is returned once and never stored."""
     label = label.strip() or "api"
     if len(label) > 100:
-        raise InvalidInput("a token label has at most 100 characters", field="label")
+        raise InvalidInput("a token label has at most 100 characters", field="/label")
     with change(db, group=person.organisation.group, actor=actor, subject="token") as ch:
         secret = security.new_token()
         token = ApiToken(
@@ -324,7 +324,7 @@ def register_key(
         )
         if exists is not None:
             raise Conflict("this key is already registered for the organisation",
-                           field="public_key")
+                           field="/public_key")
         key = SigningKey(
             organisation_id=organisation.id,
             public_key=encoded,

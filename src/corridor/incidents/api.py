@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from corridor import paging
@@ -16,9 +15,10 @@ from corridor.incidents import evidence as files
 from corridor.incidents import export, schemas, views, visible
 from corridor.incidents import service as incidents
 from corridor.incidents.models import Evidence
+from corridor.inputs import MaybeInstant, PathId, StrictRoute
 from corridor.uow import recorded
 
-router = APIRouter(prefix="/groups/{group}/incidents", tags=["incidents"])
+router = APIRouter(prefix="/groups/{group}/incidents", tags=["incidents"], route_class=StrictRoute)
 
 
 async def raw_body(request: Request) -> bytes:
@@ -41,9 +41,9 @@ def filters(
     type: Annotated[schemas.IncidentType | None, Query(description="Only of this type")] = None,
     status: Annotated[Literal["open", "answered", "closed", "not_linked"] | None, Query(
         description="Only those whose follow-up is in this state, or not_linked")] = None,
-    occurred_after: Annotated[AwareDatetime | None, Query(
+    occurred_after: Annotated[MaybeInstant, Query(
         description="Only those that occurred at or after this time")] = None,
-    occurred_before: Annotated[AwareDatetime | None, Query(
+    occurred_before: Annotated[MaybeInstant, Query(
         description="Only those that occurred at or before this time")] = None,
     reported_by: Annotated[str | None, Query(
         max_length=64, description="Only those reported by this organisation (slug)")] = None,
@@ -96,14 +96,14 @@ def incidents_hxl(request: Request, group: CurrentGroup, principal: CurrentPrinc
 
 
 @router.get("/{incident_id}", response_model=schemas.IncidentOut)
-def get_incident(incident_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def get_incident(incident_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                  db: SessionDep) -> schemas.IncidentOut:
     incident = incidents.get(db, principal=principal, incident_id=incident_id)
     return views.incident_out(db, incident, principal)
 
 
 @router.post("/{incident_id}/evidence", response_model=schemas.IncidentOut, status_code=201)
-def add_evidence(incident_id: int, data: RawBody, group: CurrentGroup,
+def add_evidence(incident_id: PathId, data: RawBody, group: CurrentGroup,
                  principal: CurrentPrincipal, db: SessionDep, settings: SettingsDep,
                  content_type: Annotated[str | None, Header(max_length=200)] = None,
                  ) -> schemas.IncidentOut:
@@ -116,7 +116,7 @@ def add_evidence(incident_id: int, data: RawBody, group: CurrentGroup,
 
 
 @router.get("/{incident_id}/evidence/{sha256}")
-def get_evidence(incident_id: int, sha256: str, group: CurrentGroup,
+def get_evidence(incident_id: PathId, sha256: str, group: CurrentGroup,
                  principal: CurrentPrincipal, db: SessionDep,
                  settings: SettingsDep) -> FileResponse:
     """The file with this digest, as it was sent."""
@@ -130,7 +130,7 @@ def get_evidence(incident_id: int, sha256: str, group: CurrentGroup,
 
 
 @router.post("/{incident_id}/answers", response_model=schemas.IncidentOut, status_code=201)
-def answer_incident(incident_id: int, body: schemas.AnswerIn, group: CurrentGroup,
+def answer_incident(incident_id: PathId, body: schemas.AnswerIn, group: CurrentGroup,
                     principal: CurrentPrincipal, db: SessionDep) -> schemas.IncidentOut:
     """Your party's answer to the follow-up, recorded as given (a log entry)."""
     incident = incidents.get(db, principal=principal, incident_id=incident_id)
@@ -139,7 +139,7 @@ def answer_incident(incident_id: int, body: schemas.AnswerIn, group: CurrentGrou
 
 
 @router.post("/{incident_id}/close", response_model=schemas.IncidentOut)
-def close_followup(incident_id: int, body: schemas.CloseIn, group: CurrentGroup,
+def close_followup(incident_id: PathId, body: schemas.CloseIn, group: CurrentGroup,
                    principal: CurrentPrincipal, db: SessionDep) -> schemas.IncidentOut:
     """The convener closes the follow-up, with the reason."""
     incident = incidents.get(db, principal=principal, incident_id=incident_id)

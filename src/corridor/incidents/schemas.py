@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from corridor.inputs import In, Instant, Lat, Lon
 from corridor.log.refs import Recorded
 
 IncidentType = Literal["shelling", "air_strike", "small_arms_fire", "mines_uxo",
@@ -14,8 +15,8 @@ IncidentType = Literal["shelling", "air_strike", "small_arms_fire", "mines_uxo",
 NARRATIVE_MAX = 4000
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _In(In):
+    """The strict base of every input (corridor.inputs)."""
 
 
 class AgeCounts(_In):
@@ -38,10 +39,10 @@ class IncidentIn(_In):
     """What the reporting organisation says happened: a claim, recorded as made."""
 
     type: IncidentType
-    occurred_at: AwareDatetime = Field(description="When it happened, with zone or offset; "
+    occurred_at: Instant = Field(description="When it happened, with zone or offset; "
                                        "not in the future")
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: Lon
+    lat: Lat
     uncertainty_m: int = Field(default=0, ge=0, le=50_000,
                                description="Radius in metres within which it happened")
     place: str = Field(default="", max_length=200, description="Place name, as reported")

@@ -62,7 +62,7 @@ def followup_of(db: Session, incident: Incident) -> FollowUp | None:
 
 def content_of(body: IncidentIn, *, organisation: str) -> dict[str, Any]:
     """The claim as hashed into the log: what was said, by whom, in one canonical shape."""
-    point = parse_point(body.lon, body.lat, field="location")
+    point = parse_point(body.lon, body.lat, field="/lon")
     return {
         "type": body.type, "organisation": organisation,
         "occurred_at": log.format_time(body.occurred_at),
@@ -132,11 +132,11 @@ def _prepare_report(db: Session, principal: Principal, body: IncidentIn) -> _Pre
     now = clock.now()
     if body.occurred_at > now + CLOCK_SKEW:
         raise InvalidInput(f"occurred_at {body.occurred_at.isoformat()} is in the future (now "
-                           f"{now.isoformat()}); report what has happened", field="occurred_at")
+                           f"{now.isoformat()}); report what has happened", field="/occurred_at")
     content = content_of(body, organisation=principal.organisation.slug)
     lon, lat = content["location"]["coordinates"]
     found = facts.links_of(db, group_id=principal.group.id, point=parse_point(
-        lon, lat, field="location"), uncertainty_m=body.uncertainty_m,
+        lon, lat, field="/lon"), uncertainty_m=body.uncertainty_m,
         occurred_at=body.occurred_at)
     return _Prepared(body, content, found, now)
 

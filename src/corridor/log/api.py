@@ -11,11 +11,12 @@ from fastapi.responses import PlainTextResponse
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
 from corridor.errors import InvalidInput, NotFound
 from corridor.groups import service as groups
+from corridor.inputs import MAX_ID, StrictRoute
 from corridor.log import checkpoints, proofs
 from corridor.log import schemas as s
 from corridor.policy import Action, Target, log_entry_visible, require
 
-router = APIRouter(prefix="/groups/{group}/log", tags=["log"])
+router = APIRouter(prefix="/groups/{group}/log", tags=["log"], route_class=StrictRoute)
 
 
 def b64(h: bytes) -> str:
@@ -36,8 +37,8 @@ def get_entries(
     group: CurrentGroup,
     principal: CurrentPrincipal,
     db: SessionDep,
-    start: Annotated[int, Query(ge=0)] = 0,
-    end: Annotated[int | None, Query(ge=1)] = None,
+    start: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    end: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> s.EntriesOut:
     """Entries from `start` (inclusive) to `end` (exclusive), at most 1000 a page."""
     require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
@@ -92,8 +93,8 @@ def get_inclusion(
     group: CurrentGroup,
     principal: CurrentPrincipal,
     db: SessionDep,
-    size: Annotated[int, Query(ge=1)],
-    index: Annotated[int | None, Query(ge=0)] = None,
+    size: Annotated[int, Query(ge=1, le=MAX_ID)],
+    index: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     leaf_hash: Annotated[str | None, Query(max_length=100)] = None,
 ) -> s.InclusionOut:
     """Inclusion proof of one entry (by index or by base64 leaf hash) in the tree of `size`."""
@@ -122,8 +123,8 @@ def get_consistency(
     group: CurrentGroup,
     principal: CurrentPrincipal,
     db: SessionDep,
-    from_size: Annotated[int, Query(alias="from", ge=1)],
-    to_size: Annotated[int, Query(alias="to", ge=1)],
+    from_size: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    to_size: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
 ) -> s.ConsistencyOut:
     """Proof that the tree of size `from` is a prefix of the tree of size `to`."""
     require(principal.actor, Action.LOG_READ, Target(group_id=group.id))

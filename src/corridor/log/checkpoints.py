@@ -103,7 +103,7 @@ def add_cosignature(
     if not keys:
         raise InvalidSignature(
             f"{organisation.slug} has no registered witness key; register one with "
-            "`corridor keys register --purpose witness`", field="cosignature")
+            "`corridor keys register --purpose witness`", field="/cosignature")
     name = witness_name(organisation)
     body = note.parse_note_text(cp.note)
     for key in keys:
@@ -114,7 +114,7 @@ def add_cosignature(
     else:
         raise InvalidSignature(
             f"the cosignature does not verify with any witness key of {organisation.slug} "
-            f"under the name '{name}' for the checkpoint of size {size}", field="cosignature")
+            f"under the name '{name}' for the checkpoint of size {size}", field="/cosignature")
     # Not a log entry: a cosignature is a signature *on* the log, verifiable on its own.
     begin_for_write(db)
     dup = db.scalar(
@@ -124,7 +124,7 @@ def add_cosignature(
     )
     if dup is not None:
         raise Conflict("this witness key already cosigned that checkpoint",
-                       field="cosignature")
+                       field="/cosignature")
     cosig = Cosignature(
         group_id=group.id, size=size, signing_key_id=key.id, line=line.strip(),
         timestamp=timestamp, created_at=clock.now(),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from corridor.inputs import MAX_ID, In
 
 
 class EntryOut(BaseModel):
@@ -34,10 +36,8 @@ class ConsistencyOut(BaseModel):
     proof: list[str]
 
 
-class CosignatureIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    size: int = Field(ge=1, description="Size of the checkpoint being cosigned")
+class CosignatureIn(In):
+    size: int = Field(ge=1, le=MAX_ID, description="Size of the checkpoint being cosigned")
     cosignature: str = Field(max_length=400, description="The signed-note line '— name base64'")
 
 

@@ -57,13 +57,13 @@ def decode_public_key(text: str) -> bytes:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as e:
         raise InvalidInput(
-            "public_key is not standard base64 (44 characters ending in '=')", field="public_key"
+            "public_key is not standard base64 (44 characters ending in '=')", field="/public_key"
         ) from e
     if len(raw) != PUBLIC_KEY_SIZE:
         raise InvalidInput(
             f"public_key decodes to {len(raw)} bytes; an Ed25519 public key is "
             f"{PUBLIC_KEY_SIZE} bytes",
-            field="public_key",
+            field="/public_key",
         )
     return raw
 

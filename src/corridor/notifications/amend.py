@@ -48,10 +48,10 @@ def _current(subject: Subject, version: int) -> None:
     kind = _kind(subject)
     if subject.withdrawn_at is not None:
         raise Conflict(f"this {kind} was withdrawn ({subject.withdrawn_at.isoformat()}); "
-                       "notify a new one instead", field="version")
+                       "notify a new one instead", field="/version")
     if version != subject.version:
         raise Conflict(f"you changed version {version} of this {kind}, but the current version "
-                       f"is {subject.version}; read it and try again", field="version",
+                       f"is {subject.version}; read it and try again", field="/version",
                        extra={"current_version": subject.version})
 
 
@@ -65,7 +65,7 @@ def _claim(db: Session, subject: Subject, expected: int, /, **values: Any) -> No
         .values(**values).execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         raise Conflict(f"this {_kind(subject)} was changed by another request just now; read "
-                       "it again", field="version")
+                       "it again", field="/version")
     for name, value in values.items():  # the same values, so the change feed sees the object
         setattr(subject, name, value)
 
@@ -95,7 +95,7 @@ def _change(db: Session, principal: Principal, subject: Subject) -> AbstractCont
 def _unchanged(subject: Subject, digest: str) -> None:
     if digest == subject.content_hash:
         raise InvalidInput(f"the amendment changes nothing in this {_kind(subject)}",
-                           field="version")
+                           field="/version")
 
 
 def amend_site(db: Session, *, principal: Principal, site: Site, body: SiteAmendIn) -> Site:
@@ -127,7 +127,7 @@ def _linked_pause(db: Session, principal: Principal, pause_id: int) -> None:
     pause = db.get(Pause, pause_id)
     if pause is None or pause.group_id != principal.group.id or not allowed(
             principal.actor, Action.PAUSE_READ, pauses.target(pause)):
-        raise InvalidInput(f"no pause {pause_id} in this group", field="pause")
+        raise InvalidInput(f"no pause {pause_id} in this group", field="/pause")
 
 
 def amend_movement(db: Session, *, principal: Principal, movement: Movement,

@@ -10,24 +10,18 @@ from fastapi.responses import JSONResponse, Response
 
 from corridor import clock, paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
-from corridor.errors import InvalidInput
+from corridor.inputs import MAX_ID, PathId, StrictRoute, parse_bbox
 from corridor.notifications import amend, deconflict, geojson, hxl, schemas, views
 from corridor.notifications import service as notifications
 from corridor.notifications.check import DEFAULT_INCIDENT_HOURS, DEFAULT_RADIUS_M, Finding
 from corridor.uow import recorded
 
-router = APIRouter(prefix="/groups/{group}", tags=["notifications"])
+router = APIRouter(prefix="/groups/{group}", tags=["notifications"], route_class=StrictRoute)
 BBox = Annotated[str | None, Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat")]
 
 
 def _bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
-    if bbox is None:
-        return None
-    try:
-        west, south, east, north = (float(v) for v in bbox.split(","))
-    except ValueError as exc:
-        raise InvalidInput("bbox is min_lon,min_lat,max_lon,max_lat", field="bbox") from exc
-    return west, south, east, north
+    return None if bbox is None else parse_bbox(bbox)
 
 
 @router.post("/sites", response_model=schemas.SiteOut, status_code=201)
@@ -75,14 +69,14 @@ def sites_hxl(request: Request, group: CurrentGroup, principal: CurrentPrincipal
 
 
 @router.get("/sites/{site_id}", response_model=schemas.SiteOut)
-def get_site(site_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def get_site(site_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
              db: SessionDep) -> schemas.SiteOut:
     site = notifications.get_site(db, principal=principal, site_id=site_id)
     return views.site_out(db, site, principal)
 
 
 @router.post("/sites/{site_id}/confirmations", response_model=schemas.SiteOut, status_code=201)
-def confirm_site(site_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def confirm_site(site_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                  db: SessionDep) -> schemas.SiteOut:
     """Re-confirm your organisation's site, so it is not shown as stale."""
     site = notifications.get_site(db, principal=principal, site_id=site_id)
@@ -92,7 +86,7 @@ def confirm_site(site_id: int, group: CurrentGroup, principal: CurrentPrincipal,
 
 @router.post("/sites/{site_id}/acknowledgements", response_model=schemas.SiteOut,
              status_code=201)
-def acknowledge_site(site_id: int, body: schemas.AcknowledgementIn, group: CurrentGroup,
+def acknowledge_site(site_id: PathId, body: schemas.AcknowledgementIn, group: CurrentGroup,
                      principal: CurrentPrincipal, db: SessionDep) -> schemas.SiteOut:
     """Your party's receipt of a site (receipt, not a guarantee)."""
     site = notifications.get_site(db, principal=principal, site_id=site_id)
@@ -101,7 +95,7 @@ def acknowledge_site(site_id: int, body: schemas.AcknowledgementIn, group: Curre
 
 
 @router.post("/sites/{site_id}/amend", response_model=schemas.SiteOut)
-def amend_site(site_id: int, body: schemas.SiteAmendIn, group: CurrentGroup,
+def amend_site(site_id: PathId, body: schemas.SiteAmendIn, group: CurrentGroup,
                principal: CurrentPrincipal, db: SessionDep) -> schemas.SiteOut:
     """A new version of your organisation's site, naming the version amended (stale: 409);
     every party's receipt is pending again."""
@@ -111,7 +105,7 @@ def amend_site(site_id: int, body: schemas.SiteAmendIn, group: CurrentGroup,
 
 
 @router.post("/sites/{site_id}/withdraw", response_model=schemas.SiteOut)
-def withdraw_site(site_id: int, body: schemas.WithdrawIn, group: CurrentGroup,
+def withdraw_site(site_id: PathId, body: schemas.WithdrawIn, group: CurrentGroup,
                   principal: CurrentPrincipal, db: SessionDep) -> schemas.SiteOut:
     """Withdraw your organisation's site: no longer listed, checked or acknowledged."""
     site = notifications.get_site(db, principal=principal, site_id=site_id)
@@ -134,7 +128,7 @@ def notify_movement(body: schemas.MovementIn, group: CurrentGroup, principal: Cu
             description=f"Movements you may see, by planned departure. {paging.PAGING_DOC}")
 def list_movements(request: Request, response: Response, group: CurrentGroup,
                    principal: CurrentPrincipal, db: SessionDep,
-                   pause: Annotated[int | None, Query(ge=1, description=(
+                   pause: Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
                        "Only those relying on this pause"))] = None,
                    limit: paging.Limit = paging.DEFAULT_LIMIT,
                    cursor: paging.Cursor = None) -> list[schemas.MovementOut]:
@@ -167,7 +161,7 @@ def movements_hxl(request: Request, group: CurrentGroup, principal: CurrentPrinc
 
 
 @router.get("/movements/{movement_id}", response_model=schemas.MovementOut)
-def get_movement(movement_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def get_movement(movement_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                  db: SessionDep) -> schemas.MovementOut:
     movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
     return views.movement_out(db, movement, principal)
@@ -175,7 +169,7 @@ def get_movement(movement_id: int, group: CurrentGroup, principal: CurrentPrinci
 
 @router.get("/movements/{movement_id}/acknowledgements",
             response_model=list[schemas.AcknowledgementOut])
-def list_movement_acknowledgements(movement_id: int, group: CurrentGroup,
+def list_movement_acknowledgements(movement_id: PathId, group: CurrentGroup,
                                    principal: CurrentPrincipal,
                                    db: SessionDep) -> list[schemas.AcknowledgementOut]:
     """Each party's receipt: pending, acknowledged or overdue."""
@@ -185,7 +179,7 @@ def list_movement_acknowledgements(movement_id: int, group: CurrentGroup,
 
 @router.post("/movements/{movement_id}/acknowledgements", response_model=schemas.MovementOut,
              status_code=201)
-def acknowledge_movement(movement_id: int, body: schemas.AcknowledgementIn, group: CurrentGroup,
+def acknowledge_movement(movement_id: PathId, body: schemas.AcknowledgementIn, group: CurrentGroup,
                          principal: CurrentPrincipal, db: SessionDep) -> schemas.MovementOut:
     """Your party's receipt of a movement (receipt, not a guarantee)."""
     movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
@@ -194,7 +188,7 @@ def acknowledge_movement(movement_id: int, body: schemas.AcknowledgementIn, grou
 
 
 @router.post("/movements/{movement_id}/amend", response_model=schemas.MovementOut)
-def amend_movement(movement_id: int, body: schemas.MovementAmendIn, group: CurrentGroup,
+def amend_movement(movement_id: PathId, body: schemas.MovementAmendIn, group: CurrentGroup,
                    principal: CurrentPrincipal, db: SessionDep,
                    settings: SettingsDep) -> schemas.MovementOut:
     """A new version of your organisation's movement, naming the version amended (stale: 409);
@@ -206,7 +200,7 @@ def amend_movement(movement_id: int, body: schemas.MovementAmendIn, group: Curre
 
 
 @router.post("/movements/{movement_id}/withdraw", response_model=schemas.MovementOut)
-def withdraw_movement(movement_id: int, body: schemas.WithdrawIn, group: CurrentGroup,
+def withdraw_movement(movement_id: PathId, body: schemas.WithdrawIn, group: CurrentGroup,
                       principal: CurrentPrincipal, db: SessionDep) -> schemas.MovementOut:
     """Withdraw your organisation's movement: no longer listed, checked or acknowledged."""
     movement = notifications.get_movement(db, principal=principal, movement_id=movement_id)
@@ -221,8 +215,9 @@ def _finding(f: Finding) -> schemas.FindingOut:
 
 @router.get("/movements/{movement_id}/check", response_model=schemas.CheckOut)
 def check_movement(
-    movement_id: int, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
-    radius_km: Annotated[float, Query(gt=0, le=100, description="Sites within this")] = (
+    movement_id: PathId, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+    radius_km: Annotated[float, Query(gt=0, le=100, allow_inf_nan=False,
+                                      description="Sites within this")] = (
         DEFAULT_RADIUS_M / 1000),
     incident_hours: Annotated[int, Query(ge=1, le=24 * 90)] = DEFAULT_INCIDENT_HOURS,
 ) -> schemas.CheckOut:

@@ -47,7 +47,7 @@ def _name(value: str, field: str) -> str:
 def site_content(body: SiteIn, *, organisation: str) -> dict[str, Any]:
     """A site as stored and hashed (its point given as lon/lat: see `site_at_place`)."""
     if body.lon is None or body.lat is None:
-        raise InvalidInput("give the site's lon and lat, or a place name", field="lon")
+        raise InvalidInput("give the site's lon and lat, or a place name", field="/lon")
     point = to_geojson(Point(body.lon, body.lat))
     content = {"organisation": organisation, "name": _name(body.name, "name"), "type": body.type,
                "location": point, "people_present": body.people_present}
@@ -61,12 +61,12 @@ def site_at_place(body: SiteIn, places: Callable[[], Gazetteer]) -> SiteIn:
     if body.place is None:
         if body.lon is None or body.lat is None:
             raise InvalidInput("give the site's point as lon and lat, or as a place name (place)",
-                               field="lon" if body.lon is None else "lat")
+                               field="/lon" if body.lon is None else "/lat")
         return body
     if body.lon is not None or body.lat is not None:
         raise InvalidInput("give the site's point as lon and lat or as a place name, not both",
-                           field="place")
-    found = places().lookup(_name(body.place, "place"), field="place")
+                           field="/place")
+    found = places().lookup(_name(body.place, "/place"), field="/place")
     return body.model_copy(update={"lon": found.lon, "lat": found.lat})
 
 
@@ -82,7 +82,7 @@ class MovementContent:
 def _via(names: list[str], places: Gazetteer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     waypoints = []
     for i, raw in enumerate(names):
-        place = places.lookup(_name(raw, f"via.{i}"), field=f"via.{i}")
+        place = places.lookup(_name(raw, f"/via/{i}"), field=f"/via/{i}")
         waypoints.append({"name": raw.strip(), "place": place.name, "country": place.country,
                           "lon": place.lon, "lat": place.lat})
     line = {"type": "LineString", "coordinates": [[w["lon"], w["lat"]] for w in waypoints]}
@@ -93,7 +93,7 @@ def _route(body: MovementIn, max_vertices: int, places: Callable[[], Gazetteer]
            ) -> tuple[LineString, list[dict[str, Any]]]:
     if (body.route is None) == (body.via is None):
         raise InvalidInput("give the route either as GeoJSON (route) or as place names (via), "
-                           "exactly one of them", field="route")
+                           "exactly one of them", field="/route")
     waypoints: list[dict[str, Any]] = []
     raw: Any = body.route
     field = "route"
@@ -111,18 +111,18 @@ def _route(body: MovementIn, max_vertices: int, places: Callable[[], Gazetteer]
 def movement_content(body: MovementIn, *, organisation: str, max_vertices: int, now: datetime,
                      places: Callable[[], Gazetteer] = default_gazetteer) -> MovementContent:
     """A movement as stored and hashed, or InvalidInput naming the field that is wrong."""
-    departure = require_aware(body.departure, field="departure").astimezone(UTC)
-    arrival = require_aware(body.arrival, field="arrival").astimezone(UTC)
+    departure = require_aware(body.departure, field="/departure").astimezone(UTC)
+    arrival = require_aware(body.arrival, field="/arrival").astimezone(UTC)
     departure, arrival = departure.replace(microsecond=0), arrival.replace(microsecond=0)
     if arrival <= departure:
         raise InvalidInput(f"the arrival ({iso_utc(arrival)}) must be after the departure "
-                           f"({iso_utc(departure)})", field="arrival")
+                           f"({iso_utc(departure)})", field="/arrival")
     if arrival - departure > MAX_MOVEMENT:
         raise InvalidInput(f"a movement may last at most {MAX_MOVEMENT.days} days; notify "
-                           "longer ones in stages", field="arrival")
+                           "longer ones in stages", field="/arrival")
     if arrival <= now:
         raise InvalidInput(f"the arrival ({iso_utc(arrival)}) has already passed; notify "
-                           "movements that are planned or under way", field="arrival")
+                           "movements that are planned or under way", field="/arrival")
     route, waypoints = _route(body, max_vertices, places)
     km = length_km(route)
     content = {

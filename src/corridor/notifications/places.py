@@ -47,14 +47,14 @@ def add(db: Session, *, principal: Principal, body: PlaceIn) -> GroupPlace:
     key = normalise(name)
     if not key:
         raise InvalidInput("a place needs a name with at least one letter or digit",
-                           field="name")
+                           field="/name")
     with change(db, group=principal.group, actor=principal.log_actor(), subject="place") as ch:
         existing = db.scalar(select(GroupPlace).where(GroupPlace.group_id == principal.group.id,
                                                       GroupPlace.key == key))
         if existing is not None:
             raise Conflict(f"this group already has a place called {existing.name!r} "
                            f"({existing.lon}, {existing.lat}); choose another name",
-                           field="name", extra={"place": existing.id})
+                           field="/name", extra={"place": existing.id})
         country = body.country.upper() if body.country else None
         place = GroupPlace(group_id=principal.group.id, name=name, key=key,
                            lon=round(body.lon, 7) + 0.0, lat=round(body.lat, 7) + 0.0,

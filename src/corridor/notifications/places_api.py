@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
 from corridor.geo.gazetteer import Place
+from corridor.inputs import StrictRoute
 from corridor.log import refs
 from corridor.notifications import places
 from corridor.notifications.models import GroupPlace
 from corridor.notifications.schemas import PlaceIn, PlaceOut
 from corridor.uow import recorded
 
-router = APIRouter(prefix="/groups/{group}", tags=["places"])
+router = APIRouter(prefix="/groups/{group}", tags=["places"], route_class=StrictRoute)
 
 
 def _owns(db: Session, rows: list[GroupPlace]) -> list[PlaceOut]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from corridor.inputs import MAX_ID, In, Instant, Lat, Lon
 from corridor.log.refs import Recorded
 
 Phase = Literal["planned", "under_way", "arrived"]
@@ -14,49 +15,45 @@ NoticeStatus = Literal["active", "withdrawn"]
 SiteType = Literal["hospital", "shelter", "warehouse", "office", "distribution_point", "other"]
 
 
-class SiteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SiteIn(In):
 
     name: str = Field(min_length=1, max_length=200)
     type: SiteType
     # Give the point as lon/lat, or as `place`: a name looked up in the registry and in the
     # group's own places (exactly one of the two).
-    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
+    lon: Lon | None = None
+    lat: Lat | None = None
     place: str | None = Field(default=None, max_length=200,
                               description="A place name, instead of lon and lat")
     people_present: int | None = Field(
         default=None, ge=0, le=1_000_000, description="People usually present (a count, no names)")
 
 
-class VehiclesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class VehiclesIn(In):
 
     count: int = Field(ge=1, le=1000)
     type: str = Field(min_length=1, max_length=200, description="e.g. buses and ambulances")
     marking: str = Field(default="", max_length=500)
 
 
-class MovementIn(BaseModel):
+class MovementIn(In):
     """A convoy or mission; give its route as GeoJSON or as place names (`via`), not both."""
-
-    model_config = ConfigDict(extra="forbid")
 
     route: dict[str, Any] | None = Field(default=None, description="GeoJSON LineString")
     via: list[str] | None = Field(default=None, min_length=2, max_length=200,
                                   description="Place names in order, looked up in the gazetteer")
-    departure: datetime = Field(description="Planned departure, with zone or offset")
-    arrival: datetime = Field(description="Estimated arrival, with zone or offset")
+    departure: Instant = Field(description="Planned departure, with zone or offset")
+    arrival: Instant = Field(description="Estimated arrival, with zone or offset")
     vehicles: VehiclesIn
     staff: int = Field(ge=0, le=10_000)
     passengers: int = Field(default=0, ge=0, le=100_000, description="Expected, a count only")
     cargo: str = Field(default="", max_length=1000, description="Summary of the cargo")
-    pause: int | None = Field(default=None, description="The pause this movement relies on")
+    pause: int | None = Field(default=None, ge=1, le=MAX_ID,
+                              description="The pause this movement relies on")
     emergency: bool = Field(default=False, description="Allows the shorter emergency lead time")
 
 
-class AcknowledgementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AcknowledgementIn(In):
 
     party: str | None = Field(default=None, max_length=64,
                               description="Your own party (the default); no one else's")
@@ -156,30 +153,29 @@ class CheckOut(BaseModel):
 class SiteAmendIn(SiteIn):
     """The whole site as it should now read, and the version it amends (optimistic)."""
 
-    version: int = Field(ge=1, description="The version you read and amend; a stale one is 409")
+    version: int = Field(ge=1, le=MAX_ID,
+                         description="The version you read and amend; a stale one is 409")
 
 
 class MovementAmendIn(MovementIn):
     """The whole movement as it should now read, and the version it amends (optimistic)."""
 
-    version: int = Field(ge=1, description="The version you read and amend; a stale one is 409")
+    version: int = Field(ge=1, le=MAX_ID,
+                         description="The version you read and amend; a stale one is 409")
 
 
-class WithdrawIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WithdrawIn(In):
 
-    version: int = Field(ge=1, description="The version you read and withdraw")
+    version: int = Field(ge=1, le=MAX_ID, description="The version you read and withdraw")
     reason: str = Field(default="", max_length=500, description="Why, for the parties")
 
 
-class PlaceIn(BaseModel):
+class PlaceIn(In):
     """A place the group knows and the registry does not (a village, a plant, a checkpoint)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     name: str = Field(max_length=200)
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: Lon
+    lat: Lat
     country: str | None = Field(default=None, pattern="^[A-Za-z]{2}$", description="ISO 3166-1")
     kind: str | None = Field(default=None, max_length=40, description="e.g. checkpoint, plant")
     note: str = Field(default="", max_length=500)

@@ -138,7 +138,7 @@ def _linked_pause(db: Session, principal: Principal, pause_id: int) -> None:
     pause = db.get(Pause, pause_id)
     if pause is None or pause.group_id != principal.group.id or not allowed(
             principal.actor, Action.PAUSE_READ, pauses.target(pause)):
-        raise InvalidInput(f"no pause {pause_id} in this group", field="pause")
+        raise InvalidInput(f"no pause {pause_id} in this group", field="/pause")
 
 
 def notify_movement(db: Session, *, principal: Principal, body: MovementIn,
@@ -179,7 +179,7 @@ def acknowledge(db: Session, *, principal: Principal, subject: Subject,
     own = principal.organisation.slug
     if party is not None and party != own:
         raise Forbidden(f"you act for {own}; a party acknowledges only for itself, not for "
-                        f"'{party}'", field="party",
+                        f"'{party}'", field="/party",
                         extra={"permission": str(Action.NOTIFICATION_ACKNOWLEDGE)})
     kind = _kind(subject)
     if subject.withdrawn_at is not None:
@@ -192,7 +192,7 @@ def acknowledge(db: Session, *, principal: Principal, subject: Subject,
             Acknowledgement.version == subject.version))
         if earlier is not None:
             raise Conflict(f"{own} already acknowledged version {subject.version} of this {kind} "
-                           f"({earlier.created_at.isoformat()})", field="party")
+                           f"({earlier.created_at.isoformat()})", field="/party")
         pending = ch.log(f"{kind}.acknowledged", {
             kind: subject.id, "party": own, "content_hash": subject.content_hash,
             "version": subject.version}).id

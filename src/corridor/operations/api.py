@@ -9,11 +9,13 @@ from fastapi.responses import Response
 
 from corridor import paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.inputs import PathId, QueryId, StrictRoute
 from corridor.operations import hxl, schemas, views
 from corridor.operations import service as operations
 from corridor.uow import recorded
 
-router = APIRouter(prefix="/groups/{group}/operations", tags=["operations"])
+router = APIRouter(prefix="/groups/{group}/operations", tags=["operations"],
+                   route_class=StrictRoute)
 KindQuery = Annotated[schemas.Kind | None, Query(description="evacuation or aid_delivery")]
 
 
@@ -30,7 +32,7 @@ def create_operation(body: schemas.OperationIn, group: CurrentGroup, principal: 
             f"brief. {paging.PAGING_DOC}")
 def list_operations(request: Request, response: Response, group: CurrentGroup,
                     principal: CurrentPrincipal, db: SessionDep,
-                    pause: Annotated[int | None, Query(ge=1)] = None,
+                    pause: QueryId = None,
                     kind: KindQuery = None, limit: paging.Limit = paging.DEFAULT_LIMIT,
                     cursor: paging.Cursor = None) -> list[schemas.OperationOut]:
     page = operations.list_operations(db, principal=principal, pause_id=pause, kind=kind,
@@ -43,7 +45,7 @@ def list_operations(request: Request, response: Response, group: CurrentGroup,
             description="Every count and departure of every evacuation, as CSV with HXL "
             f"hashtags. {paging.PAGING_DOC} (by operation)")
 def counts_hxl_all(request: Request, group: CurrentGroup, principal: CurrentPrincipal,
-                   db: SessionDep, pause: Annotated[int | None, Query(ge=1)] = None,
+                   db: SessionDep, pause: QueryId = None,
                    limit: paging.Limit = paging.DEFAULT_LIMIT,
                    cursor: paging.Cursor = None) -> Response:
     page = operations.list_operations(db, principal=principal, pause_id=pause,
@@ -55,7 +57,7 @@ def counts_hxl_all(request: Request, group: CurrentGroup, principal: CurrentPrin
 
 
 @router.get("/{operation_id}", response_model=schemas.OperationOut)
-def get_operation(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def get_operation(operation_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                   db: SessionDep) -> schemas.OperationOut:
     operation = operations.get(db, principal=principal, operation_id=operation_id)
     return views.operation_out(db, operation, principal)
@@ -63,7 +65,7 @@ def get_operation(operation_id: int, group: CurrentGroup, principal: CurrentPrin
 
 @router.post("/{operation_id}/counts", response_model=schemas.ReconciliationOut,
              status_code=201)
-def report_people(operation_id: int, body: Annotated[schemas.PeopleReportIn, Body()],
+def report_people(operation_id: PathId, body: Annotated[schemas.PeopleReportIn, Body()],
                   group: CurrentGroup, principal: CurrentPrincipal,
                   db: SessionDep) -> schemas.ReconciliationOut:
     """Record a count at a stage (`type: count`) or people leaving a vehicle (`type:
@@ -75,7 +77,7 @@ def report_people(operation_id: int, body: Annotated[schemas.PeopleReportIn, Bod
 
 
 @router.get("/{operation_id}/counts", response_model=schemas.ReconciliationOut)
-def reconciliation(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def reconciliation(operation_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                    db: SessionDep) -> schemas.ReconciliationOut:
     """Boarded − arrived − departed − still en route = unaccounted, per category and vehicle."""
     operation = operations.get(db, principal=principal, operation_id=operation_id)
@@ -83,7 +85,7 @@ def reconciliation(operation_id: int, group: CurrentGroup, principal: CurrentPri
 
 
 @router.get("/{operation_id}/counts.csv")
-def counts_hxl(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def counts_hxl(operation_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                db: SessionDep) -> Response:
     """The operation's counts and departures as CSV with HXL hashtags."""
     operation = operations.get(db, principal=principal, operation_id=operation_id)
@@ -92,7 +94,7 @@ def counts_hxl(operation_id: int, group: CurrentGroup, principal: CurrentPrincip
 
 
 @router.post("/{operation_id}/cargo", response_model=schemas.ManifestOut, status_code=201)
-def report_cargo(operation_id: int, body: schemas.CargoIn, group: CurrentGroup,
+def report_cargo(operation_id: PathId, body: schemas.CargoIn, group: CurrentGroup,
                  principal: CurrentPrincipal, db: SessionDep) -> schemas.ManifestOut:
     """Record cargo dispatched, delivered, or lost or damaged (with the reason)."""
     operation = operations.get(db, principal=principal, operation_id=operation_id)
@@ -101,7 +103,7 @@ def report_cargo(operation_id: int, body: schemas.CargoIn, group: CurrentGroup,
 
 
 @router.get("/{operation_id}/cargo", response_model=schemas.ManifestOut)
-def cargo(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def cargo(operation_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
           db: SessionDep) -> schemas.ManifestOut:
     """Dispatched − delivered − lost or damaged − in transit = unaccounted, item by item."""
     operation = operations.get(db, principal=principal, operation_id=operation_id)
@@ -109,7 +111,7 @@ def cargo(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
 
 
 @router.get("/{operation_id}/cargo.csv")
-def cargo_hxl(operation_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def cargo_hxl(operation_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
               db: SessionDep) -> Response:
     """The manifest's reports as CSV with HXL hashtags."""
     operation = operations.get(db, principal=principal, operation_id=operation_id)

@@ -135,7 +135,7 @@ def reconcile_cargo(lines: Sequence[Line], *, lead: str) -> ManifestReconciliati
             raise InvalidInput(
                 f"{item.label()}: {arrived} delivered and {lost} lost or damaged, but only "
                 f"{sent} dispatched; record the dispatch first, or check the unit",
-                field="lines", extra={"item": item.name, "category": str(item.category),
+                field="/lines", extra={"item": item.name, "category": str(item.category),
                                       "unit": item.unit, "dispatched": sent,
                                       "delivered": arrived, "lost_or_damaged": lost})
         in_transit = 0 if complete else sent - arrived - lost

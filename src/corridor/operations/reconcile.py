@@ -174,7 +174,7 @@ class _Journey:
 
 def _refuse(report: Count | Departure, category: str, message: str, **numbers: int) -> None:
     raise InvalidInput(
-        f"{message}; no figure may go below zero, so this is refused", field=f"people.{category}",
+        f"{message}; no figure may go below zero, so this is refused", field=f"/people/{category}",
         extra={"report": report.id, "vehicle": report.vehicle, "stage": report.stage.name,
                "category": category, **numbers})
 
@@ -227,7 +227,7 @@ def _follow(vehicle: str, steps: list[Count | Departure]) -> _Journey:
         if journey.finished_at is not None and step.stage.position > journey.finished_at.position:
             raise InvalidInput(
                 f"{vehicle} finished its journey at {journey.finished_at.name} (its last stop); "
-                f"a report at the later stage {step.stage.name} cannot be placed", field="stage",
+                f"a report at the later stage {step.stage.name} cannot be placed", field="/stage",
                 extra={"report": step.id, "vehicle": vehicle, "stage": step.stage.name})
         if isinstance(step, Departure):
             _apply_departure(journey, step)

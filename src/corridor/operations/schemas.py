@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from corridor.inputs import MAX_ID, Id, In, Lat, Lon, MaybeInstant
 from corridor.log.refs import Recorded
 from corridor.operations.models import FREE_TEXT_MAX
 
@@ -26,26 +27,26 @@ FreeText = Annotated[str, Field(
 Count = Annotated[int, Field(ge=0, le=100_000, strict=True)]
 Label = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[\w .,#/()+-]+$")]
 PlaceName = Annotated[str, Field(max_length=120)]
-When = Annotated[AwareDatetime | None, Field(
+When = Annotated[MaybeInstant, Field(
     description="When it was counted, with zone or offset; now if omitted")]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _In(In):
+    """The strict base of every input (corridor.inputs)."""
 
 
 class StageIn(_In):
     kind: StageKindName
     name: str = Field(min_length=1, max_length=120)
-    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
-    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
+    lon: Lon | None = None
+    lat: Lat | None = None
 
 
 class OperationIn(_In):
     kind: Kind
     title: str = Field(min_length=3, max_length=200)
-    pause: int = Field(ge=1, description="The pause the operation relies on")
-    movements: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list, max_length=50)
+    pause: int = Field(ge=1, le=MAX_ID, description="The pause the operation relies on")
+    movements: list[Id] = Field(default_factory=list, max_length=50)
     stages: list[StageIn] = Field(default_factory=list, max_length=50,
                                   description="Pickup points, checkpoints, destinations in route "
                                               "order (an evacuation needs a pickup and a "
@@ -65,7 +66,7 @@ class PeopleIn(_In):
 
 class CountIn(_In):
     type: Literal["count"]
-    stage: int = Field(ge=1, description="A stage of this operation")
+    stage: int = Field(ge=1, le=MAX_ID, description="A stage of this operation")
     vehicle: Label = Field(description="The vehicle or convoy counted (same label at every stage)")
     people: PeopleIn
     last_stop: bool = Field(default=True, description="At a destination: the vehicle's journey "
@@ -76,7 +77,8 @@ class CountIn(_In):
 
 class DepartureIn(_In):
     type: Literal["departure"]
-    stage: int = Field(ge=1, description="The stage where (or just after which) they left")
+    stage: int = Field(ge=1, le=MAX_ID,
+                       description="The stage where (or just after which) they left")
     vehicle: Label
     reason: ReasonName
     people: PeopleIn

@@ -86,34 +86,34 @@ def _check_pause(db: Session, principal: Principal, pause_id: int) -> Pause:
     pause = db.get(Pause, pause_id)
     if pause is None or pause.group_id != principal.group.id or not allowed(
             principal.actor, Action.PAUSE_READ, pauses.target(pause)):
-        raise InvalidInput(f"no pause {pause_id} in this group", field="pause")
+        raise InvalidInput(f"no pause {pause_id} in this group", field="/pause")
     return pause
 
 
 def _check_movements(db: Session, principal: Principal, ids: list[int]) -> None:
     for i, movement_id in enumerate(ids):
         if movement_id in ids[:i]:
-            raise InvalidInput(f"movement {movement_id} is listed twice", field=f"movements.{i}")
+            raise InvalidInput(f"movement {movement_id} is listed twice", field=f"/movements/{i}")
         try:
             notifications.get_movement(db, principal=principal, movement_id=movement_id)
         except NotFound as exc:
             raise InvalidInput(f"no movement {movement_id} that you may see in this group",
-                               field=f"movements.{i}") from exc
+                               field=f"/movements/{i}") from exc
 
 
 def _check_stages(body: OperationIn) -> None:
     seen: set[str] = set()
     for i, stage in enumerate(body.stages):
         if (stage.lon is None) != (stage.lat is None):
-            raise InvalidInput("give both lon and lat, or neither", field=f"stages.{i}.lon")
+            raise InvalidInput("give both lon and lat, or neither", field=f"/stages/{i}/lon")
         if stage.name.casefold() in seen:
             raise InvalidInput(f"two stages are called '{stage.name}'; name each place once",
-                               field=f"stages.{i}.name")
+                               field=f"/stages/{i}/name")
         seen.add(stage.name.casefold())
     kinds = {s.kind for s in body.stages}
     if body.kind == "evacuation" and not {"pickup", "destination"} <= kinds:
         raise InvalidInput("an evacuation needs at least one pickup point and one destination "
-                           "among its stages", field="stages")
+                           "among its stages", field="/stages")
 
 
 def create(db: Session, *, principal: Principal, body: OperationIn) -> Operation:
@@ -162,7 +162,7 @@ def _when(at: datetime | None) -> datetime:
     now = clock.now()
     if at is not None and at > now + CLOCK_SKEW:
         raise InvalidInput(f"{at.isoformat()} is in the future (the server's time is "
-                           f"{now.isoformat()}); give when it was counted", field="at")
+                           f"{now.isoformat()}); give when it was counted", field="/at")
     return at or now
 
 
@@ -173,7 +173,7 @@ def _check_people(people: PeopleIn) -> reconcile.People:
             raise InvalidInput(
                 f"{value.get(among)} {among} but only {value.total} people "
                 f"({' + '.join(AGE_GROUPS)}); they are counted among them",
-                field=f"people.{among}")
+                field=f"/people/{among}")
     return value
 
 
@@ -182,7 +182,7 @@ def _stage(db: Session, operation: Operation, stage_id: int) -> OperationStage:
     if stage is None or stage.operation_id != operation.id:
         own = ", ".join(f"{s.id} ({s.name}, {s.kind})" for s in facts.stages(db, operation))
         raise InvalidInput(f"stage {stage_id} is not a stage of operation {operation.id}; its "
-                           f"stages are {own or 'none'}", field="stage")
+                           f"stages are {own or 'none'}", field="/stage")
     return stage
 
 
@@ -248,9 +248,9 @@ def record_cargo(db: Session, *, principal: Principal, operation: Operation,
         operation = _locked(db, principal, operation, "aid_delivery")
         if (body.stage == "lost_or_damaged") != (body.reason is not None):
             raise InvalidInput("give a reason exactly when cargo is lost or damaged",
-                               field="reason")
+                               field="/reason")
         if body.complete and body.stage != "delivered":
-            raise InvalidInput("only a delivery can complete the manifest", field="complete")
+            raise InvalidInput("only a delivery can complete the manifest", field="/complete")
         at, org = _when(body.at), principal.organisation.slug
         stage = manifest.CargoStage(body.stage)
         new = [manifest.Line(_THIS_REPORT, org, stage, manifest.Item(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import joinedload
 
 from corridor import clock, paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
-from corridor.errors import InvalidInput, NotFound
+from corridor.errors import NotFound
+from corridor.inputs import MAX_ID, PathId, QueryInstant, StrictRoute, parse_bbox, under
 from corridor.pauses import schemas, views, visible
 from corridor.pauses import service as pauses
 from corridor.pauses.content import diff
@@ -20,15 +20,16 @@ from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
 from corridor.uow import recorded
 
-router = APIRouter(prefix="/groups/{group}/pauses", tags=["pauses"])
+router = APIRouter(prefix="/groups/{group}/pauses", tags=["pauses"], route_class=StrictRoute)
 
 
 @router.post("", response_model=schemas.PauseOut, status_code=201)
 def create_pause(body: schemas.PauseCreate, group: CurrentGroup, principal: CurrentPrincipal,
                  db: SessionDep, settings: SettingsDep) -> schemas.PauseOut:
     """Propose a pause (or keep it as a private draft with `propose: false`)."""
-    pause = pauses.create(db, principal=principal, content=body.content, propose=body.propose,
-                          max_vertices=settings.max_vertices)
+    with under("/content", schemas.PauseContentIn):
+        pause = pauses.create(db, principal=principal, content=body.content,
+                              propose=body.propose, max_vertices=settings.max_vertices)
     return recorded(db, views.pause_out(db, pause, principal))
 
 
@@ -44,9 +45,10 @@ def list_pauses(
     status: Annotated[str | None, Query(max_length=20, description=(
         "Shown status (active, completed…) or stored state"))] = None,
     purpose: Annotated[str | None, Query(max_length=20)] = None,
-    start_after: datetime | None = None,
-    end_before: datetime | None = None,
-    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
+    start_after: QueryInstant = None,
+    end_before: QueryInstant = None,
+    bbox: Annotated[str | None, Query(max_length=200,
+                                      description="min_lon,min_lat,max_lon,max_lat")] = None,
     limit: paging.Limit = paging.DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
 ) -> list[schemas.PauseOut]:
@@ -60,10 +62,7 @@ def list_pauses(
     if end_before:
         query = query.where(Pause.window_start <= end_before)
     if bbox:
-        try:
-            x1, y1, x2, y2 = (float(v) for v in bbox.split(","))
-        except ValueError as exc:
-            raise InvalidInput("bbox is min_lon,min_lat,max_lon,max_lat", field="bbox") from exc
+        x1, y1, x2, y2 = parse_bbox(bbox)
         query = query.where(Pause.max_lon >= x1, Pause.min_lon <= x2, Pause.max_lat >= y1,
                             Pause.min_lat <= y2)
     page = paging.fetch(db, query.options(joinedload(Pause.author)),
@@ -85,13 +84,13 @@ def group_calendar(group: CurrentGroup, principal: CurrentPrincipal, db: Session
 
 
 @router.get("/{pause_id}", response_model=schemas.PauseOut)
-def get_pause(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def get_pause(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
               db: SessionDep) -> schemas.PauseOut:
     return views.pause_out(db, pauses.get(db, principal=principal, pause_id=pause_id), principal)
 
 
 @router.post("/{pause_id}/propose", response_model=schemas.PauseOut)
-def propose_pause(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def propose_pause(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                   db: SessionDep) -> schemas.PauseOut:
     """Put your organisation's draft before the group."""
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
@@ -100,27 +99,28 @@ def propose_pause(pause_id: int, group: CurrentGroup, principal: CurrentPrincipa
 
 
 @router.get("/{pause_id}/versions", response_model=list[schemas.VersionOut])
-def list_versions(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def list_versions(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
                   db: SessionDep) -> list[schemas.VersionOut]:
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
     return [_version_out(v) for v in views.versions(db, pause)]
 
 
 @router.post("/{pause_id}/versions", response_model=schemas.PauseOut, status_code=201)
-def amend_pause(pause_id: int, body: schemas.AmendIn, group: CurrentGroup,
+def amend_pause(pause_id: PathId, body: schemas.AmendIn, group: CurrentGroup,
                 principal: CurrentPrincipal, db: SessionDep,
                 settings: SettingsDep) -> schemas.PauseOut:
     """Amend: a new version that voids every consent given so far."""
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
-    pause = pauses.amend(db, principal=principal, pause=pause, content=body.content,
-                         base_version=body.base_version, max_vertices=settings.max_vertices)
+    with under("/content", schemas.PauseContentIn):
+        pause = pauses.amend(db, principal=principal, pause=pause, content=body.content,
+                             base_version=body.base_version, max_vertices=settings.max_vertices)
     return recorded(db, views.pause_out(db, pause, principal))
 
 
-def _version(db: SessionDep, pause: Pause, number: int) -> PauseVersion:
+def _version(db: SessionDep, pause: Pause, number: int, field: str) -> PauseVersion:
     version = db.get(PauseVersion, (pause.id, number))
     if version is None:
-        raise NotFound(f"pause {pause.id} has no version {number}", field="version")
+        raise NotFound(f"pause {pause.id} has no version {number}", field=field)
     return version
 
 
@@ -131,25 +131,28 @@ def _version_out(v: PauseVersion) -> schemas.VersionOut:
 
 
 @router.get("/{pause_id}/versions/{number}", response_model=schemas.VersionOut)
-def get_version(pause_id: int, number: int, group: CurrentGroup, principal: CurrentPrincipal,
+def get_version(pause_id: PathId, number: Annotated[int, Path(ge=1, le=MAX_ID)],
+                group: CurrentGroup, principal: CurrentPrincipal,
                 db: SessionDep) -> schemas.VersionOut:
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
-    return _version_out(_version(db, pause, number))
+    return _version_out(_version(db, pause, number, "number"))
 
 
 @router.get("/{pause_id}/diff")
-def diff_versions(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
-                  db: SessionDep, from_version: Annotated[int, Query(alias="from", ge=1)],
-                  to_version: Annotated[int, Query(alias="to", ge=1)]) -> dict[str, Any]:
+def diff_versions(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
+                  db: SessionDep,
+                  from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+                  to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
+                  ) -> dict[str, Any]:
     """What changed between two versions, field by field."""
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
-    a, b = _version(db, pause, from_version), _version(db, pause, to_version)
+    a, b = _version(db, pause, from_version, "from"), _version(db, pause, to_version, "to")
     return {"from": from_version, "to": to_version,
             "changes": diff(json.loads(a.content), json.loads(b.content))}
 
 
 def _decide(decision: str) -> Any:
-    def route(pause_id: int, body: schemas.SignedStatementIn, group: CurrentGroup,
+    def route(pause_id: PathId, body: schemas.SignedStatementIn, group: CurrentGroup,
               principal: CurrentPrincipal, db: SessionDep) -> schemas.PauseOut:
         pause = pauses.get(db, principal=principal, pause_id=pause_id)
         pause = pauses.decide(db, principal=principal, pause=pause, body=body, decision=decision)
@@ -168,8 +171,8 @@ router.post("/{pause_id}/withdrawals", response_model=schemas.PauseOut, status_c
 
 
 @router.get("/{pause_id}/agreement", response_class=HTMLResponse)
-def agreement(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
-              version: int | None = None) -> HTMLResponse:
+def agreement(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
+              version: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> HTMLResponse:
     """The printable agreement of a version, with its signatures and their log proofs."""
     from corridor.pauses.agreement import render
 
@@ -178,7 +181,7 @@ def agreement(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal, d
 
 
 @router.get("/{pause_id}/calendar.ics")
-def calendar(pause_id: int, group: CurrentGroup, principal: CurrentPrincipal,
+def calendar(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
              db: SessionDep) -> Response:
     """The pause's window as iCalendar (RFC 5545), if agreed."""
     from corridor.pauses.ical import to_ical

@@ -56,36 +56,36 @@ def check(stmt: dict[str, Any], signature: str, key: KeyFacts, expected: Expecte
     if set(stmt) != FIELDS or stmt.get("type") != STATEMENT_TYPE:
         raise InvalidSignature(
             f"the statement must have exactly the fields {sorted(FIELDS)} and type "
-            f"{STATEMENT_TYPE}", field="statement")
+            f"{STATEMENT_TYPE}", field="/statement")
     if key.organisation != expected.party:
         raise InvalidSignature(
-            f"the key belongs to {key.organisation}, not to {expected.party}", field="key",
+            f"the key belongs to {key.organisation}, not to {expected.party}", field="/key",
             extra={"check": "key-owner"})
     if key.revoked:
-        raise InvalidSignature("the key was revoked; sign with a current key", field="key",
+        raise InvalidSignature("the key was revoked; sign with a current key", field="/key",
                                extra={"check": "key-revoked"})
     if key.purpose != "signing":
-        raise InvalidSignature("this is a witness key; consent needs a signing key", field="key",
+        raise InvalidSignature("this is a witness key; consent needs a signing key", field="/key",
                                extra={"check": "key-purpose"})
     if not signing.verify_statement(key.public_key, stmt, signature):
         raise InvalidSignature(
             "the signature does not verify over this statement with that key (the statement "
-            "was changed after signing, or another key signed it)", field="signature",
+            "was changed after signing, or another key signed it)", field="/signature",
             extra={"check": "signature"})
     if stmt["party"] != expected.party:
         raise Forbidden(f"you may sign only for your own organisation ({expected.party})",
-                        field="statement.party")
+                        field="/statement/party")
     if stmt["group"] != expected.group or stmt["pause"] != expected.pause:
         raise InvalidSignature(
             f"the statement is for pause {stmt['pause']} of group {stmt['group']}, not pause "
             f"{expected.pause} of {expected.group} (a replayed signature?)",
-            field="statement.pause", extra={"check": "replay"})
+            field="/statement/pause", extra={"check": "replay"})
     if stmt["decision"] != expected.decision:
         raise InvalidSignature(
             f"the statement says '{stmt['decision']}', but was sent as '{expected.decision}'",
-            field="statement.decision", extra={"check": "decision"})
+            field="/statement/decision", extra={"check": "decision"})
     if stmt["version"] != expected.version or stmt["version_hash"] != expected.version_hash:
         raise Conflict(
             f"the statement is for version {stmt['version']}, but the current version is "
             f"{expected.version} ({expected.version_hash[:12]}…); read it and sign again",
-            field="statement.version", extra={"check": "version"})
+            field="/statement/version", extra={"check": "version"})

@@ -30,12 +30,12 @@ def normalise(
 ) -> tuple[dict[str, Any], Window]:
     """Validated content as stored and signed; `parties` maps each party's slug to its zone."""
     if content.area is None and content.corridor is None:
-        raise InvalidInput("a pause needs an area, a corridor, or both", field="area")
+        raise InvalidInput("a pause needs an area, a corridor, or both", field="/area")
     for i, slug in enumerate(content.required_signatories):
         if slug not in parties:
             known = ", ".join(sorted(parties)) or "none"
             raise InvalidInput(f"'{slug}' is not a party of this group (parties: {known})",
-                               field=f"required_signatories.{i}")
+                               field=f"/required_signatories/{i}")
     signatories = sorted(set(content.required_signatories))
     window = validate_window(
         content.window.start, content.window.end, zone=content.window.zone,
@@ -55,7 +55,7 @@ def normalise(
         "corridor": None,
     }
     if content.area is not None:
-        area = parse_geometry(content.area, field="area", allowed=AREA_TYPES,
+        area = parse_geometry(content.area, field="/area", allowed=AREA_TYPES,
                               max_vertices=max_vertices)
         out["area"] = to_geojson(area)
     if content.corridor is not None:
@@ -64,15 +64,15 @@ def normalise(
         if route_json is None:
             if len(c.waypoints) < 2:
                 raise InvalidInput("a corridor needs a route or at least two waypoints",
-                                   field="corridor.waypoints")
+                                   field="/corridor/waypoints")
             coords = [[w.lon, w.lat] for w in c.waypoints]
             route_json = {"type": "LineString", "coordinates": coords}
-        route = parse_geometry(route_json, field="corridor.route", allowed=LINE_TYPES,
+        route = parse_geometry(route_json, field="/corridor/route", allowed=LINE_TYPES,
                                max_vertices=max_vertices)
         waypoints = []
         for i, w in enumerate(c.waypoints):
             pt = parse_geometry({"type": "Point", "coordinates": [w.lon, w.lat]},
-                                field=f"corridor.waypoints.{i}", allowed=frozenset({"Point"}),
+                                field=f"/corridor/waypoints/{i}", allowed=frozenset({"Point"}),
                                 max_vertices=1)
             coords = to_geojson(pt)["coordinates"]
             waypoints.append({"name": w.name.strip(), "lon": coords[0], "lat": coords[1]})

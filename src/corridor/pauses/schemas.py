@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from corridor.inputs import MAX_ID, In, Lat, LocalInstant, Lon
 from corridor.log.refs import Recorded
 
 Purpose = Literal["evacuation", "aid_delivery", "medical"]
 
 
-class WaypointIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WaypointIn(In):
 
     name: str = Field(min_length=1, max_length=120)
-    lon: float
-    lat: float
+    lon: Lon
+    lat: Lat
 
 
-class CorridorIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CorridorIn(In):
 
     route: dict[str, Any] | None = Field(
         default=None, description="GeoJSON LineString; drawn through the waypoints if omitted")
@@ -29,18 +28,16 @@ class CorridorIn(BaseModel):
     half_width_m: int = Field(ge=50, le=50_000)
 
 
-class WindowIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WindowIn(In):
 
-    start: datetime
-    end: datetime
-    zone: str | None = Field(default=None, description="IANA zone for times given without offset")
+    start: LocalInstant
+    end: LocalInstant
+    zone: str | None = Field(default=None, max_length=64,
+                             description="IANA zone for times given without offset")
 
 
-class PauseContentIn(BaseModel):
+class PauseContentIn(In):
     """What a pause says: the detailed agreement the ICRC asked for in March 2022."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=3, max_length=200)
     purposes: list[Purpose] = Field(min_length=1, max_length=3)
@@ -55,22 +52,20 @@ class PauseContentIn(BaseModel):
     conditions: str = Field(default="", max_length=8000)
 
 
-class PauseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PauseCreate(In):
 
     content: PauseContentIn
     propose: bool = Field(default=True, description="false keeps it a private draft")
 
 
-class AmendIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AmendIn(In):
 
     content: PauseContentIn
-    base_version: int = Field(ge=1, description="The version you amended; refused if outdated")
+    base_version: int = Field(ge=1, le=MAX_ID,
+                              description="The version you amended; refused if outdated")
 
 
-class SignedStatementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SignedStatementIn(In):
 
     statement: dict[str, Any]
     signature: str = Field(max_length=200, description="Ed25519 over RFC 8785 bytes, base64")

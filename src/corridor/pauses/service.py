@@ -139,7 +139,7 @@ def propose(db: Session, *, principal: Principal, pause: Pause) -> Pause:
         version = current_version(db, pause)
         if pause.window_start <= clock.now():
             raise InvalidInput("the window has already started; amend it before proposing",
-                               field="window.start")
+                               field="/window/start")
         _transition(db, pause, Move.PROPOSE, principal)
         ch.log("pause.proposed", {
             "pause": pause.id, "version": version.number, "version_hash": version.version_hash,
@@ -165,13 +165,13 @@ def _amend(ch: Change, principal: Principal, pause: Pause, content: PauseContent
     next_state(State(pause.state), Move.AMEND)  # refuse early, naming the allowed moves
     if base_version != pause.current_version:
         raise Conflict(f"you amended version {base_version}, but the current version is "
-                       f"{pause.current_version}; read it and amend again", field="base_version")
+                       f"{pause.current_version}; read it and amend again", field="/base_version")
     group = principal.group
     is_draft = pause.state == State.DRAFT
     normal, _ = normalise(content, parties=_parties(db, group.id), max_hours=group.max_pause_hours,
                           max_vertices=max_vertices, now=None if is_draft else clock.now())
     if version_hash(normal) == current_version(db, pause).version_hash:
-        raise InvalidInput("the amendment changes nothing", field="content")
+        raise InvalidInput("the amendment changes nothing", field="/content")
     voided = sorted(_agreed_parties(db, pause))
     pause.current_version += 1
     _set_version_fields(pause, normal)
@@ -223,11 +223,11 @@ def _decide(ch: Change, principal: Principal, pause: Pause, body: SignedStatemen
     content = json.loads(version.content)
     if party not in content["required_signatories"]:
         raise InvalidSignature(f"{party} is not a required signatory of this pause",
-                               field="statement.party")
+                               field="/statement/party")
     key = db.scalar(select(SigningKey).join(Organisation).where(
         SigningKey.fingerprint == body.key, Organisation.group_id == pause.group_id))
     if key is None:
-        raise InvalidSignature(f"no key {body.key} is registered in this group", field="key")
+        raise InvalidSignature(f"no key {body.key} is registered in this group", field="/key")
     consent.check(
         body.statement, body.signature,
         consent.KeyFacts(key.organisation.slug, signing.decode_public_key(key.public_key),
@@ -240,14 +240,14 @@ def _decide(ch: Change, principal: Principal, pause: Pause, body: SignedStatemen
         move = Move.CONSENT
         if party in agreed_before:
             raise Conflict(f"{party} already agreed to version {version.number}",
-                           field="statement", extra={"check": "replay"})
+                           field="/statement", extra={"check": "replay"})
     elif decision == "decline":
         move = Move.DECLINE
     else:
         move = withdrawal_move(state, start=pause.window_start, end=pause.window_end, now=now)
         if party not in agreed_before:
             raise Conflict(f"{party} has no consent to version {version.number} to withdraw",
-                           field="statement")
+                           field="/statement")
     next_state(state, move)  # refuse before writing anything
     _record_decision(ch, principal, pause, body, decision, move, key, version.number,
                      agreed_before | {party} >= set(content["required_signatories"]))

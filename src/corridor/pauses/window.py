@@ -39,7 +39,7 @@ def parse_instant(value: datetime, zone: str | None, *, field: str) -> datetime:
             "or add window.zone (e.g. Europe/Kyiv)",
             field=field,
         )
-    tz = ZoneInfo(validate_zone(zone, field="window.zone"))
+    tz = ZoneInfo(validate_zone(zone, field="/window/zone"))
     local = value.replace(tzinfo=tz)
     back = local.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if back != value:
@@ -75,20 +75,20 @@ def validate_window(
 ) -> Window:
     """Checks of PRODUCT.md: ends after it starts, starts in the future (when `now` is given),
     not longer than the group's limit, and unambiguous in every party's zone."""
-    s = parse_instant(start, zone, field="window.start")
-    e = parse_instant(end, zone, field="window.end")
+    s = parse_instant(start, zone, field="/window/start")
+    e = parse_instant(end, zone, field="/window/end")
     if e <= s:
-        raise InvalidInput("the window must end after it starts", field="window.end")
+        raise InvalidInput("the window must end after it starts", field="/window/end")
     if now is not None and s <= now:
         raise InvalidInput(
             f"the window must start in the future (it starts {iso_utc(s)}, now is {iso_utc(now)})",
-            field="window.start",
+            field="/window/start",
         )
     if e - s > timedelta(hours=max_hours):
         raise InvalidInput(
             f"the window lasts {(e - s) / timedelta(hours=1):g} h; this group allows at most "
             f"{max_hours} h",
-            field="window.end",
+            field="/window/end",
         )
     for z in sorted(set(party_zones)):
         tz = ZoneInfo(z)

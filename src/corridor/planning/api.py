@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.inputs import StrictRoute
 from corridor.planning import service as planning
 from corridor.planning.service import PlanRequest
 from corridor.policy import Action, Target, require
 
-router = APIRouter(prefix="/groups/{group}/plans", tags=["plans"])
+router = APIRouter(prefix="/groups/{group}/plans", tags=["plans"], route_class=StrictRoute)
 
 
 @router.post("")

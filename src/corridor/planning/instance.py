@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corridor.errors import InvalidInput
+from corridor.inputs import dotted_to_pointer, pointer
 
 Category = Literal["wounded_or_sick", "older_or_disabled", "children", "others"]
 CATEGORIES: tuple[str, ...] = ("wounded_or_sick", "older_or_disabled", "children", "others")
@@ -215,16 +216,19 @@ def _unique(names: list[str], field: str) -> None:
 def parse_instance(data: Any) -> Instance:
     """An Instance from JSON-like data, or InvalidInput naming the first wrong field."""
     if not isinstance(data, dict):
-        raise InvalidInput("an instance is a JSON object", field="instance")
+        raise InvalidInput("an instance is a JSON object", field="/instance")
     try:
         return Instance.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         ctx = first.get("ctx") or {}
         refused = ctx.get("error")
+        # Named as the API's `field`: a JSON pointer into the request, the instance at /instance.
         if isinstance(refused, _Refused):
-            raise InvalidInput(f"{refused.field}: {refused}", field=refused.field) from None
-        field = ".".join(str(p) for p in first.get("loc", ())) or "instance"
+            field = "/instance" + dotted_to_pointer(refused.field)
+            raise InvalidInput(f"{field}: {refused}", field=field) from None
+        where = pointer(first.get("loc", ()), data)
+        field = "/instance" + ("" if where == "body" else where)
         raise InvalidInput(f"{field}: {first.get('msg', 'invalid')}", field=field) from None
 
 

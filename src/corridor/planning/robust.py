@@ -27,7 +27,7 @@ def parse_safety(text: str) -> float:
     match = re.fullmatch(r"[Pp](\d{1,2})", text.strip())
     if not match or not 50 <= int(match.group(1)) <= 99:
         raise InvalidInput("safety is a percentile between P50 and P99, e.g. P80",
-                           field="safety")
+                           field="/safety")
     return int(match.group(1)) / 100
 
 

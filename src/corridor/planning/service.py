@@ -6,23 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from corridor.groups.principal import Principal
+from corridor.inputs import MAX_ID, In
 from corridor.planning.instance import parse_instance
 from corridor.planning.planner import Options, make_plan
 from corridor.planning.robust import monte_carlo, parse_safety, with_percentile_delays
 
 
-class PlanRequest(BaseModel):
+class PlanRequest(In):
     """An instance, or a pause (with the fleet and people waiting given in `instance`)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     instance: dict[str, Any] | None = Field(default=None, description="See the planner's README")
-    pause: int | None = Field(default=None, ge=1, description="Take corridor and window from it")
-    time_limit: float = Field(default=10.0, gt=0, le=120)
+    pause: int | None = Field(default=None, ge=1, le=MAX_ID,
+                              description="Take corridor and window from it")
+    time_limit: float = Field(default=10.0, gt=0, le=120, allow_inf_nan=False)
     step_minutes: int | None = Field(default=None, ge=1, le=60)
     safety: str | None = Field(default=None, max_length=4, description="e.g. P80")
     monte_carlo: int = Field(default=0, ge=0, le=20_000)
@@ -34,7 +34,7 @@ def plan_instance(request: PlanRequest, data: dict[str, Any] | None = None) -> d
 
     data = dict(data if data is not None else request.instance or {})
     if not data:
-        raise InvalidInput("give an instance, or a pause to plan for", field="instance")
+        raise InvalidInput("give an instance, or a pause to plan for", field="/instance")
     if request.step_minutes is not None:
         data["step_minutes"] = request.step_minutes
     given = parse_instance(data)

@@ -57,6 +57,8 @@ def vendor(name: str, request: Request) -> Response:
 
 @router.get("/static/{name:path}")
 def own(name: str) -> Response:
+    if "\x00" in name:  # no file name holds NUL; resolving one raised ValueError (a 500)
+        raise NotFound("no such file")
     path = (STATIC / name).resolve()
     if STATIC.resolve() not in path.parents or not path.is_file():
         raise NotFound(f"no file '{name}'")

@@ -23,11 +23,21 @@ def validated(schema: type[M], raw: dict[str, Any]) -> M:
         raise InvalidInput(f"{path}: {first['msg']}", field=path) from exc
 
 
+def dotted(field: str | None) -> str:
+    """An error's `field` as the forms name paths: the API's JSON pointer `/window/start` (or a
+    parameter name) as `window.start`."""
+    if not field:
+        return "form"
+    if not field.startswith("/"):
+        return field
+    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in field[1:].split("/"))
+
+
 def field_for(path: str | None, table: Mapping[str, str]) -> str:
     """The input of the longest known prefix of a content path (`via.2` → `route`), else "form"."""
     if not path:
         return "form"
-    parts = path.replace("/", ".").split(".")
+    parts = dotted(path).replace("/", ".").split(".")
     for n in range(len(parts), 0, -1):
         found = table.get(".".join(parts[:n]))
         if found:

@@ -23,6 +23,7 @@ from corridor.incidents import service as incidents
 from corridor.policy import Action, Target, allowed
 from corridor.web import incidents_view as iv
 from corridor.web.deps import CheckedForm, WebUser
+from corridor.web.forms import dotted
 from corridor.web.incidents_limits import megabytes
 from corridor.web.render import gettext, language_of, render
 from corridor.web.sessions import WebLogin
@@ -76,7 +77,7 @@ def _errors_of(exc: Exception, _: iv.Gettext) -> dict[str, str]:
             field = iv.field_of(".".join(str(p) for p in problem["loc"]))
             errors.setdefault(field, f"{iv.lead(field, _)} {problem['msg']}")
     elif isinstance(exc, CorridorError):
-        field = iv.field_of(exc.field or "form")
+        field = iv.field_of(dotted(exc.field))
         errors[field] = f"{iv.lead(field, _)} {exc.detail}"
     return errors
 

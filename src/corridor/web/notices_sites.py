@@ -23,7 +23,7 @@ from corridor.notifications.models import SITE_TYPES, Site
 from corridor.notifications.schemas import SiteIn
 from corridor.policy import Action, allowed
 from corridor.web.deps import CheckedForm, WebUser
-from corridor.web.forms import validated
+from corridor.web.forms import dotted, validated
 from corridor.web.notices_common import ack_refused, labels, may_acknowledge, may_notify
 from corridor.web.notices_forms import OWN, form_values
 from corridor.web.pauses import script_json
@@ -154,7 +154,7 @@ def notify_site(request: Request, login: WebUser, db: SessionDep, form: CheckedF
         site = notifications.notify_site(db, principal=login.principal, body=body)
     except CorridorError as exc:
         db.rollback()
-        field = exc.field if exc.field in ("name", "type", "lat", "lon", "place",
+        field = dotted(exc.field) if dotted(exc.field) in ("name", "type", "lat", "lon", "place",
                                            "people_present") else "form"
         message = exc.detail if exc.extra.get("own") else (
             f"{_lead(request, field)} {exc.detail}")

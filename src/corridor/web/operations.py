@@ -23,6 +23,7 @@ from corridor.operations.people import CATEGORIES
 from corridor.policy import Action, Target, allowed
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
+from corridor.web.forms import dotted
 from corridor.web.render import gettext, render
 from corridor.web.sessions import WebLogin
 
@@ -171,7 +172,7 @@ def record_submit(request: Request, login: WebUser, db: SessionDep, form: Checke
             if exc.status in (403, 404):
                 raise
             db.rollback()
-            field = _field_of(exc.field or "form")
+            field = _field_of(dotted(exc.field))
             errors[field] = f"{_lead(field, _)} {exc.detail}"
             status = exc.status if exc.status in (409, 422) else 422
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}

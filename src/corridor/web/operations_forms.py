@@ -34,6 +34,7 @@ from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, allowed
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
+from corridor.web.forms import dotted
 from corridor.web.pages import error_page
 from corridor.web.render import gettext, render
 from corridor.web.sessions import WebLogin
@@ -186,7 +187,7 @@ def create_submit(request: Request, login: WebUser, db: SessionDep,
             if exc.status in (403, 404):
                 raise
             db.rollback()
-            field = _operation_field((exc.field or "form").split("."), rows)
+            field = _operation_field(dotted(exc.field).split("."), rows)
             errors[field] = f"{_operation_lead(field, _)} {exc.detail}"
             status = exc.status if exc.status in (409, 422) else 422
     return _new_page(request, login, db, status=status, errors=errors, values=value,
@@ -319,7 +320,7 @@ def cargo_submit(request: Request, login: WebUser, db: SessionDep, form: Checked
             if exc.status in (403, 404):
                 raise
             db.rollback()
-            field = _cargo_field((exc.field or "form").split("."), rows)
+            field = _cargo_field(dotted(exc.field).split("."), rows)
             errors[field] = f"{_cargo_lead(field, _)} {exc.detail}"
             status = exc.status if exc.status in (409, 422) else 422
     row = _aid_delivery(db, principal, operation_id)

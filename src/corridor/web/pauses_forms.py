@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -32,7 +33,7 @@ from corridor.pauses.models import Pause
 from corridor.pauses.schemas import PauseContentIn
 from corridor.policy import Action, Target, require
 from corridor.web.deps import CheckedForm, WebUser
-from corridor.web.forms import field_for, validated
+from corridor.web.forms import dotted, field_for, validated
 from corridor.web.pauses import labels
 from corridor.web.render import gettext, render
 
@@ -125,6 +126,17 @@ def _form_values(form: FormData) -> dict[str, Any]:
     return values
 
 
+def _local_time(text: str | None) -> str | None:
+    """A datetime-local input (`2026-05-01T06:00`, no seconds) as the RFC 3339 local time the
+    schema reads; anything else is passed on for the schema to refuse."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        return text
+
+
 def content_of(request: Request, values: dict[str, Any]) -> PauseContentIn:
     """The content of the form, or InvalidInput on the first wrong field (in the reader's
     language for what the form itself checks)."""
@@ -150,7 +162,8 @@ def content_of(request: Request, values: dict[str, Any]) -> PauseContentIn:
     corridor = ({"waypoints": points, "half_width_m": half_width_m} if points else None)
     raw: dict[str, Any] = {
         "title": values.get("title", ""), "purposes": values.get("purposes", []),
-        "window": {"start": values.get("start") or None, "end": values.get("end") or None,
+        "window": {"start": _local_time(values.get("start")),
+                   "end": _local_time(values.get("end")),
                    "zone": values.get("zone") or None},
         "area": area, "corridor": corridor,
         "required_signatories": values.get("parties", []),
@@ -196,7 +209,7 @@ def _refused(request: Request, login: Any, db: SessionDep, pause: Pause | None,
              values: dict[str, Any], exc: CorridorError) -> Response:
     db.rollback()
     field = field_of(exc.field)
-    if field == "form" and exc.field == "area":
+    if field == "form" and dotted(exc.field) == "area":
         field = "waypoints"
     message = exc.detail if field == "waypoints" and "unknown" in exc.extra else (
         f"{_lead(request, field)} {exc.detail}")

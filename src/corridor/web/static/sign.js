@@ -86,8 +86,8 @@
   function checkOf(problem) {
     if (problem.check) return problem.check;
     if (problem.type && problem.type.endsWith("/invalid-transition")) return "state";
-    if (problem.field === "key") return "key-unknown";
-    if (problem.field === "statement.version") return "version";
+    if (problem.field === "/key") return "key-unknown";
+    if (problem.field === "/statement/version") return "version";
     return "other";
   }
 
