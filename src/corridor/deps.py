@@ -17,7 +17,12 @@ from corridor.web import sessions as web_sessions
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; services commit, anything left uncommitted is rolled back."""
+    """One session per route call; services commit, anything left uncommitted is rolled back.
+
+    Closed when the route function returns (scope="function"), not after the response has been
+    sent: a slow reader on a poor connection must not hold one of the pool's few connections (and
+    on SQLite a read transaction) while its bytes trickle out. Routes therefore return plain data
+    or models loaded in full, never something that loads lazily while being serialised."""
     db: Session = request.app.state.sessionmaker()
     try:
         yield db
@@ -31,7 +36,7 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

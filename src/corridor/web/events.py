@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from corridor.deps import SessionDep
 from corridor.log.models import LogHead
 from corridor.web.deps import WebUser
 
@@ -25,12 +24,11 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/events")
-async def events(request: Request, login: WebUser, db: SessionDep) -> StreamingResponse:
+async def events(request: Request, login: WebUser) -> StreamingResponse:
     group_id = login.principal.group.id
-    # The request's session (the one WebUser read the login with: FastAPI shares it) would
-    # otherwise keep its connection for as long as the stream lasts; each poll opens its own.
-    db.rollback()
-    db.close()
+    # The request's session (the one WebUser read the login with) is closed when this function
+    # returns (`get_db` has function scope), so the stream holds no connection; each poll opens
+    # its own for one primary-key read.
     maker = request.app.state.sessionmaker
 
     def size() -> int:
