@@ -73,6 +73,24 @@ def test_a_proof_for_a_size_beyond_the_tree_is_refused(client: TestClient, world
     assert r.status_code == 422 and r.json()["field"] == "size"
 
 
+def test_an_inclusion_proof_takes_the_leaf_hash_as_the_by_hash_route_does(
+    client: TestClient, world: World
+) -> None:
+    """URL-safe base64 without padding (what a URL carries) finds the entry; a hash of the wrong
+    length is refused by name, as `…/entries/by-hash/` refuses it."""
+    _, cp = checkpoint(client)
+    auth = world.auth("party-a.viewer")
+    last = client.get(f"{LOG}/proofs/inclusion", params={"index": cp.size - 1, "size": cp.size},
+                      headers=auth).json()
+    url_safe = last["leaf_hash"].replace("+", "-").replace("/", "_").rstrip("=")
+    found = client.get(f"{LOG}/proofs/inclusion", headers=auth,
+                       params={"leaf_hash": url_safe, "size": cp.size})
+    assert found.status_code == 200 and found.json()["index"] == cp.size - 1
+    short = client.get(f"{LOG}/proofs/inclusion", headers=auth,
+                       params={"leaf_hash": base64.b64encode(b"x" * 31).decode(), "size": cp.size})
+    assert short.status_code == 422 and "32" in short.json()["detail"]
+
+
 def test_entries_need_a_member_token(client: TestClient, world: World) -> None:
     assert client.get(f"{LOG}/entries").status_code == 401
 

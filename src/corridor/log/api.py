@@ -102,11 +102,7 @@ def get_inclusion(
     if index is None:
         if leaf_hash is None:
             raise InvalidInput("give either index or leaf_hash", field="index")
-        try:
-            wanted = base64.b64decode(leaf_hash, validate=True)
-        except ValueError as exc:
-            raise InvalidInput("leaf_hash is not base64", field="leaf_hash") from exc
-        index = proofs.index_of(db, group_id=group.id, leaf_hash=wanted)
+        index = proofs.index_of(db, group_id=group.id, leaf_hash=decode_leaf_hash(leaf_hash))
     proof = proofs.inclusion(db, group_id=group.id, index=index, size=size)
     entry = proofs.entries(db, group_id=group.id, start=index, end=index + 1)[0]
     return s.InclusionOut(
