@@ -74,7 +74,7 @@ def test_delivering_more_than_was_dispatched_is_refused_naming_the_line(
     ({"stage": "dispatched", "lines": [{**FLOUR, "quantity": -1}]}, "/lines/0/quantity"),
     ({"stage": "dispatched", "lines": [{**FLOUR, "quantity": 1.5}]}, "/lines/0/quantity"),
     ({"stage": "dispatched", "lines": [{**FLOUR, "category": "weapons", "quantity": 1}]},
-     "lines.0.category"),
+     "/lines/0/category"),
     ({"stage": "dispatched", "lines": []}, "/lines"),
 ])
 def test_bad_cargo_reports_are_refused_naming_the_field(

@@ -262,7 +262,7 @@ def record_cargo(db: Session, *, principal: Principal, operation: Operation,
         except InvalidInput as exc:
             index = next((i for i, x in enumerate(body.lines) if (x.item, x.unit) == (
                 exc.extra.get("item"), exc.extra.get("unit"))), None)
-            exc.field = f"lines.{index}.quantity" if index is not None else "lines"
+            exc.field = f"/lines/{index}/quantity" if index is not None else "/lines"
             raise
         report = CargoReport(
             operation_id=operation.id, stage=body.stage, complete=body.complete, reason=body.reason,
