@@ -53,6 +53,7 @@ _LINKS = (
     ("/people", "username", "/username"),
     ("/tokens", "token_id", "/id"),
     ("/keys", "key_id", "/id"),
+    ("/versions", "number", "/current_version"),
 )
 
 _WHY = {
