@@ -97,7 +97,7 @@ def test_bad_member_input_is_refused_naming_the_field_and_writes_nothing(
     auth = world.auth("convener.admin")
     cases = [
         ({"slug": "msf", "name": "MSF", "kind": "humanitarian", "timezone": "Mars/Olympus"},
-         "timezone"),
+         "/timezone"),
         ({"slug": "party-a", "name": "Dup", "kind": "party", "timezone": "UTC"}, "/slug"),
         ({"slug": "x y", "name": "Bad", "kind": "party", "timezone": "UTC"}, "/slug"),
         ({"slug": "ok-slug", "name": "Bad", "kind": "warlord", "timezone": "UTC"}, "/kind"),
