@@ -15,8 +15,9 @@ from corridor.cli_common import DbOption, JsonOption, export_app, open_session, 
 from corridor.client import Client, ServerError
 from corridor.errors import InvalidInput
 from corridor.groups import service as groups
-from corridor.log import note, signing, tiles
-from corridor.log.audit import AuditFailure, AuditState, audit
+from corridor.log import mirror, note, signing, tiles
+from corridor.log.audit import AuditFailure, AuditState, Redacted, audit
+from corridor.log.mirror import Audience
 from corridor.log.models import LogEntry
 from corridor.log.sources import ServerSource, TilesSource
 from corridor.output import console, emit_json, err_console
@@ -156,22 +157,31 @@ def _cosign(client: Client | None, group: str, checkpoint: str, key_file: Path) 
 def export_tiles(
     directory: Path,
     group: Annotated[str, typer.Option(help="Group slug")],
+    audience: Annotated[Audience, typer.Option(
+        help="Who reads the mirror: public (hashes only), members (need-to-know entries "
+             "withheld) or parties (every entry, as the API serves them)")] = Audience.PUBLIC,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Write a group's log as C2SP tlog-tiles for any static file server to mirror."""
+    """Write a group's log as C2SP tlog-tiles for any static file server to mirror, withholding
+    (by leaf hash) what the API would not serve the audience."""
     from corridor.log import checkpoints
 
     with open_session(settings_for(db)) as session:
         g = groups.get_group(session, slug=group)
         cp = checkpoints.current(session, group=g)
-        data = list(session.scalars(
-            select(LogEntry.data).where(LogEntry.group_id == g.id, LogEntry.seq < cp.size)
-            .order_by(LogEntry.seq)))
+        rows = session.execute(
+            select(LogEntry.type, LogEntry.data, LogEntry.leaf_hash)
+            .where(LogEntry.group_id == g.id, LogEntry.seq < cp.size).order_by(LogEntry.seq))
+        entries = mirror.entries_for(audience, ((t, d, h) for t, d, h in rows))
         text = checkpoints.with_cosignatures(session, cp)
-    tiles.write_tiles(directory, data, text)
-    out = {"directory": str(directory), "size": cp.size}
-    emit_json(out) if json else console.print(f"wrote {cp.size} entries as tiles to {directory}")
+    tiles.write_tiles(directory, entries, text)
+    withheld = sum(isinstance(e, Redacted) for e in entries)
+    out = {"directory": str(directory), "size": cp.size, "audience": audience.value,
+           "withheld": withheld}
+    emit_json(out) if json else console.print(
+        f"wrote {cp.size} entries as tiles to {directory} for {audience.value} readers "
+        f"({withheld} withheld, by leaf hash)")
 
 
 def register(app: typer.Typer) -> None:

@@ -46,7 +46,8 @@ class TilesSource:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._checkpoint, self._entries = tiles.read_tiles(directory)
+        self._checkpoint, raw = tiles.read_tiles(directory)
+        self._entries = [tiles.decode_entry(e) for e in raw]
 
     def checkpoint(self) -> str:
         return self._checkpoint
@@ -56,7 +57,7 @@ class TilesSource:
             yield index, self._entries[index]
 
     def consistency(self, old: int, new: int) -> list[bytes]:
-        hashes = [merkle.leaf_hash(e) for e in self._entries[:new]]
+        hashes = [tiles.leaf_hash_of(e) for e in self._entries[:new]]
         return merkle.consistency_proof(hashes, old, new)
 
 

@@ -3,6 +3,11 @@
 Layout (https://c2sp.org/tlog-tiles): `checkpoint`; hash tiles `tile/<L>/<N>[.p/<W>]` of 256
 hashes each, level L holding the roots of perfect subtrees 8·L levels up; entry bundles
 `tile/entries/<N>[.p/<W>]` of 2-byte big-endian length-prefixed entries.
+
+A mirror may withhold entries its readers may not read (see `corridor.log.mirror`): the bundle
+then holds WITHHELD followed by the entry's 32-byte leaf hash instead of the entry, as the API
+serves only the leaf hash. The hash tiles are unchanged, so the tree still verifies; a generic
+tlog-tiles client sees a withheld entry as one whose bytes do not match its leaf.
 """
 
 from __future__ import annotations
@@ -11,11 +16,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from corridor.log import merkle
+from corridor.log.audit import Redacted
 from corridor.log.note import Checkpoint, parse_checkpoint, parse_note_text
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
 MAX_ENTRY_SIZE = 0xFFFF  # the bundle's length prefix is two bytes
+# Our entries are canonical JSON objects and start with "{", so this cannot be mistaken for one.
+WITHHELD = b"corridor-withheld-entry/v1\n"
 
 
 class TileError(Exception):
@@ -73,6 +81,22 @@ def _bundle(entries: Sequence[bytes]) -> bytes:
     return b"".join(len(e).to_bytes(2, "big") + e for e in entries)
 
 
+def encode_entry(entry: bytes | Redacted) -> bytes:
+    """What a bundle holds for an entry: the entry, or for a withheld one its leaf hash."""
+    return WITHHELD + entry.leaf_hash if isinstance(entry, Redacted) else entry
+
+
+def decode_entry(data: bytes) -> bytes | Redacted:
+    """An entry read from a bundle, or the leaf hash of one the mirror withholds."""
+    if data.startswith(WITHHELD) and len(data) == len(WITHHELD) + 32:
+        return Redacted(data[len(WITHHELD):])
+    return data
+
+
+def leaf_hash_of(entry: bytes | Redacted) -> bytes:
+    return entry.leaf_hash if isinstance(entry, Redacted) else merkle.leaf_hash(entry)
+
+
 def _write(path: Path, data: bytes) -> None:
     # Published tiles are immutable: different bytes at an existing path mean a forked history.
     if path.exists():
@@ -85,15 +109,18 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def write_tiles(directory: Path, entries: Sequence[bytes], checkpoint_note: str) -> None:
-    """Write every tile and bundle of the tree of `entries`, then the checkpoint it must match."""
+def write_tiles(directory: Path, entries: Sequence[bytes | Redacted],
+                checkpoint_note: str) -> None:
+    """Write every tile and bundle of the tree of `entries` (withheld ones by their leaf hash),
+    then the checkpoint it must match."""
     checkpoint = parse_checkpoint(parse_note_text(checkpoint_note))
     if checkpoint.size != len(entries):
         raise ValueError(f"checkpoint size {checkpoint.size} but {len(entries)} entries")
-    for i, e in enumerate(entries):
+    bundled = [encode_entry(e) for e in entries]
+    for i, e in enumerate(bundled):
         if len(e) > MAX_ENTRY_SIZE:
             raise ValueError(f"entry {i} is {len(e)} bytes; tlog-tiles bundles hold at most 65535")
-    leaves = [merkle.leaf_hash(e) for e in entries]
+    leaves = [leaf_hash_of(e) for e in entries]
     if merkle.root(leaves) != checkpoint.root_hash:
         raise ValueError("the checkpoint's root hash is not the root of these entries")
     directory = Path(directory)
@@ -105,7 +132,7 @@ def write_tiles(directory: Path, entries: Sequence[bytes], checkpoint_note: str)
             b"".join(levels[level][start : start + width]),
         )
         if level == 0:
-            _write(directory / entries_path(index, width), _bundle(entries[start : start + width]))
+            _write(directory / entries_path(index, width), _bundle(bundled[start : start + width]))
     # Last, so a mirror never announces a tree whose tiles are not all there yet.
     tmp = directory / ".checkpoint.tmp"
     tmp.write_text(checkpoint_note, encoding="utf-8")
@@ -195,11 +222,12 @@ def root_from_tiles(source_dir: Path, size: int) -> bytes:
     return merkle.root_from_nodes(nodes_from_tiles(source_dir, keys, size), size)
 
 
-def verify_tiles(source_dir: Path, checkpoint: Checkpoint) -> list[bytes]:
-    """The entries of a (signature-checked) checkpoint, once the root recomputed from the entries
-    and the one recomputed from the hash tiles both equal its root hash; TileError otherwise."""
-    entries = read_entries(source_dir, checkpoint.size)
-    if merkle.root([merkle.leaf_hash(e) for e in entries]) != checkpoint.root_hash:
+def verify_tiles(source_dir: Path, checkpoint: Checkpoint) -> list[bytes | Redacted]:
+    """The entries of a (signature-checked) checkpoint, withheld ones as their leaf hash, once
+    the root recomputed from the entries and the one recomputed from the hash tiles both equal
+    its root hash; TileError otherwise."""
+    entries = [decode_entry(e) for e in read_entries(source_dir, checkpoint.size)]
+    if merkle.root([leaf_hash_of(e) for e in entries]) != checkpoint.root_hash:
         raise TileError(f"the entries do not hash to the root of checkpoint {checkpoint.size}")
     if root_from_tiles(source_dir, checkpoint.size) != checkpoint.root_hash:
         raise TileError(f"the hash tiles do not give the root of checkpoint {checkpoint.size}")

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor.log import merkle, note, signing, tiles
+from corridor.log.audit import Redacted
 from tests.unit.log import conformance
 
 WORDS = b"one two three four five six seven eit nain ten ileven twelf threeten fourten fivten"
@@ -69,7 +70,7 @@ def test_every_tessera_checkpoint_root_is_recomputed_from_its_entries_and_its_ti
     checkpoint = _tessera_checkpoint(size)
     entries = tiles.verify_tiles(conformance.TESSERA_LOG, checkpoint)
     assert entries == WORDS.split()[:size]
-    assert merkle.root([merkle.leaf_hash(e) for e in entries]) == checkpoint.root_hash
+    assert merkle.root([tiles.leaf_hash_of(e) for e in entries]) == checkpoint.root_hash
     assert tiles.root_from_tiles(conformance.TESSERA_LOG, size) == checkpoint.root_hash
 
 
@@ -215,3 +216,31 @@ def test_a_published_tile_is_never_rewritten_with_other_contents(tmp_path: Path)
     forked = [b"a", b"x"]
     with pytest.raises(tiles.TileError, match="rewrite history"):
         tiles.write_tiles(tmp_path, forked, _checkpoint_note(forked))
+
+
+# --- Withheld entries --------------------------------------------------------------------------
+
+SECRET = [b'{"a":1}', b'{"site":"secret depot"}', b'{"c":3}']
+
+
+def test_a_withheld_entry_is_published_as_its_leaf_hash_and_the_tree_still_verifies(
+    tmp_path: Path,
+) -> None:
+    mirror: list[bytes | Redacted] = [SECRET[0], Redacted(merkle.leaf_hash(SECRET[1])), SECRET[2]]
+    tiles.write_tiles(tmp_path, mirror, _checkpoint_note(SECRET))
+    published = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert b"secret depot" not in published
+    checkpoint, _ = note.open_checkpoint(_checkpoint_note(SECRET), LOG.verifier())
+    assert tiles.verify_tiles(tmp_path, checkpoint) == mirror
+
+
+def test_a_withheld_entry_that_names_another_leaf_hash_is_caught(tmp_path: Path) -> None:
+    mirror: list[bytes | Redacted] = [SECRET[0], Redacted(merkle.leaf_hash(SECRET[1])), SECRET[2]]
+    tiles.write_tiles(tmp_path, mirror, _checkpoint_note(SECRET))
+    bundle = tmp_path / tiles.entries_path(0, 3)
+    data = bundle.read_bytes()
+    at = data.index(tiles.WITHHELD) + len(tiles.WITHHELD)
+    bundle.write_bytes(data[:at] + merkle.leaf_hash(b'{"site":"elsewhere"}') + data[at + 32:])
+    checkpoint, _ = note.open_checkpoint(_checkpoint_note(SECRET), LOG.verifier())
+    with pytest.raises(tiles.TileError, match="do not hash to the root"):
+        tiles.verify_tiles(tmp_path, checkpoint)
