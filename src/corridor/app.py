@@ -1,5 +1,5 @@
 """create_app(): the API routers, the one mapping of domain errors to RFC 9457 problem details,
-and the request-body limit."""
+and the middleware (security headers, backpressure, body limits)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor import __version__
 from corridor.backpressure import Backpressure
 from corridor.config import Settings, get_settings
 from corridor.db import make_engine, make_sessionmaker
 from corridor.errors import CorridorError
+from corridor.headers import CorridorApp
 from corridor.inputs import pointer, use_settings
+from corridor.limits import BodyLimit, TooLarge, too_large
 
 PROBLEM_BASE = "https://corridor.example/problems/"
 API = "/api/v1"
@@ -100,58 +101,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-class BodyLimit:
-    """Refuse bodies over the limit before any route reads them (declared or streamed)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
-            return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not str(scope.get("path", "")).startswith("/api/"):
-            # A browser posting a form (an evidence file too large): a page in its language.
-            from corridor.web.incidents_limits import too_large
-
-            await too_large(scope, receive, send, self.max_bytes)
-            return
-        response = problem(
-            413,
-            "payload-too-large",
-            "Request body too large",
-            f"the body exceeds {self.max_bytes} bytes",
-            field="body",
-        )
-        await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The Corridor application: API under /api/v1 (the web pages mount here too)."""
     settings = settings or get_settings()
@@ -167,7 +116,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         finally:
             integrator.stop()
 
-    app = FastAPI(
+    # Security headers go around everything, the 503 and 413 and 500 included (corridor.headers).
+    app = CorridorApp(
         lifespan=lifespan,
         title="Corridor",
         version=__version__,
@@ -190,7 +140,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(CorridorError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(TooLarge, too_large)
+    app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes,
+                       max_evidence_bytes=settings.max_evidence_bytes)
     app.add_middleware(Backpressure, limit=settings.concurrency, wait=settings.busy_wait_seconds,
                        threads=settings.worker_threads)
 

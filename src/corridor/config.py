@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "development-only-secret"
@@ -26,7 +27,9 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     # The checkpoint origin names this server; auditors pin it with the log key.
     log_origin_host: str = "corridor.local"
-    max_body_bytes: int = 1_048_576
+    # The general request-body limit stays small; only evidence uploads get the larger one.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_evidence_bytes: int = Field(default=20 * 1_048_576, ge=1024)
     max_vertices: int = 10_000
     checkpoint_interval_seconds: float = 1.0
     # Requests one process works on at once; more are answered 503 with Retry-After. The
@@ -41,6 +44,12 @@ class Settings(BaseSettings):
     assets_dir: Path | None = None
     # A raster tile server ({z}/{x}/{y}) for where there is internet; the offline borders else.
     tile_url: str | None = None
+    # Mark every cookie Secure even when this process sees plain HTTP (behind a TLS proxy that
+    # is not in trusted_proxies, or to be sure): browsers then send them over HTTPS only.
+    secure_cookies: bool = False
+    # Addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto `corridor serve` believes; nobody's when empty.
+    trusted_proxies: str = ""
     # Times given to the API outside this range are refused (422): no agreement, count or
     # incident of this work predates 2000, and times near year 1 or 9999 overflowed into 500s.
     earliest_time: AwareDatetime = datetime(2000, 1, 1, tzinfo=UTC)
@@ -67,6 +76,22 @@ class Settings(BaseSettings):
                              "both between 1900 and 9000")
         return self
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in proxy_list(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"CORRIDOR_TRUSTED_PROXIES: '{item}' is not an IP address or "
+                                 "network (like 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies, one address or network each."""
+        return proxy_list(self.trusted_proxies)
+
     @property
     def resolved_database_url(self) -> str:
         """The database to use: CORRIDOR_DATABASE_URL, else a SQLite file in the data directory."""
@@ -90,6 +115,10 @@ class Settings(BaseSettings):
     def log_key_dir(self) -> Path:
         """Where each group's log signing key lives, outside the database."""
         return self.data_dir / "log-keys"
+
+
+def proxy_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def sqlite_url(path: Path) -> str:

@@ -74,6 +74,12 @@ class PayloadTooLarge(CorridorError):
     status = 413
 
 
+class UnsupportedMediaType(CorridorError):
+    type = "unsupported-media-type"
+    title = "Unsupported media type"
+    status = 415
+
+
 class SchemaOutOfDate(CorridorError):
     type = "schema-out-of-date"
     title = "Database schema out of date"

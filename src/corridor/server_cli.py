@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from corridor.cli_common import DbOption, JsonOption, settings_for
+from corridor.config import Settings
 from corridor.errors import SchemaOutOfDate
 from corridor.output import console, emit_json
 
@@ -55,7 +56,6 @@ def run_server(settings: object, *, host: str, port: int, workers: int = 1) -> N
     import uvicorn
 
     from corridor.app import create_app
-    from corridor.config import Settings
     from corridor.db import make_engine
     from corridor.log.service import sequence_all
     from corridor.migrate import is_up_to_date
@@ -72,7 +72,7 @@ def run_server(settings: object, *, host: str, port: int, workers: int = 1) -> N
     console.print(f"Corridor serving on http://{host}:{port}  (API: /api/v1)")
     # Open live-update streams never end by themselves: give them 3 s at shutdown.
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning",
-                               "timeout_graceful_shutdown": 3}
+                               "timeout_graceful_shutdown": 3, **proxy_options(settings)}
     if workers == 1:
         uvicorn.run(create_app(settings, engine), **options)
         return
@@ -81,6 +81,14 @@ def run_server(settings: object, *, host: str, port: int, workers: int = 1) -> N
     os.environ["CORRIDOR_DATABASE_URL"] = settings.resolved_database_url
     os.environ["CORRIDOR_DATA_DIR"] = str(settings.data_dir)
     uvicorn.run("corridor.app:create_app_from_env", factory=True, workers=workers, **options)
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's handling of X-Forwarded-For and X-Forwarded-Proto: believed only from the
+    trusted proxies (CORRIDOR_TRUSTED_PROXIES), and from nobody when there are none; uvicorn
+    alone would believe 127.0.0.1, so any local process could claim HTTPS or another address."""
+    proxies = settings.trusted_proxy_list
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
 
 
 def register(app: typer.Typer) -> None:

@@ -13,10 +13,11 @@ from typing import Any
 import hxl  # type: ignore[import-untyped]
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from corridor.app import create_app
 from corridor.config import Settings
-from corridor.incidents import evidence
 from tests.api.test_groups_api import log_size
 from tests.factories import World
 from tests.incidents_helpers import ON_CORRIDOR, at, incident_body, report
@@ -140,7 +141,7 @@ def test_evidence_is_kept_by_its_digest_and_only_its_reporter_adds_it(
     client: TestClient, world: World, db: Session, settings: Settings
 ) -> None:
     incident = report(client, world)
-    data = b"\x89PNG synthetic photo bytes"
+    data = b"\x89PNG\r\n\x1a\n synthetic photo bytes"
     url = f"{API}/incidents/{incident['id']}/evidence"
     r = client.post(url, headers={**world.auth("aid-one.operator"),
                                   "Content-Type": "image/png"}, content=data)
@@ -161,14 +162,16 @@ def test_evidence_is_kept_by_its_digest_and_only_its_reporter_adds_it(
 
 
 def test_evidence_over_the_limit_is_refused_naming_the_field_and_writes_nothing(
-    client: TestClient, world: World, db: Session, monkeypatch: pytest.MonkeyPatch
+    world: World, db: Session, settings: Settings, engine: Engine
 ) -> None:
-    monkeypatch.setattr(evidence, "MAX_BYTES", 1000)
-    incident = report(client, world)
-    before = log_size(db)
-    r = client.post(f"{API}/incidents/{incident['id']}/evidence",
-                    headers=world.auth("icrc.operator"), content=b"x" * 1001)
+    small = settings.model_copy(update={"max_evidence_bytes": 2000})
+    with TestClient(create_app(small, engine)) as client:
+        incident = report(client, world)
+        before = log_size(db)
+        r = client.post(f"{API}/incidents/{incident['id']}/evidence",
+                        headers=world.auth("icrc.operator"), content=b"x" * 2001)
     assert r.status_code == 413 and r.json()["field"] == "evidence"
+    assert r.json()["max_bytes"] == 2000
     assert log_size(db) == before
 
 

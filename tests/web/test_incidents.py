@@ -51,7 +51,7 @@ def test_a_report_with_evidence_is_saved_linked_and_its_file_downloads_by_digest
     page = client.get("/incidents/new")
     assert page.status_code == 200 and 'id="incident-map"' in page.text
     assert 'enctype="multipart/form-data"' in page.text
-    photo = b"\x89PNG synthetic evidence bytes"
+    photo = b"\x89PNG\r\n\x1a\n synthetic evidence bytes"
     done = client.post("/incidents", data=_form(token), follow_redirects=False,
                        files=[("evidence", ("photo.png", photo, "image/png"))])
     assert done.status_code == 303, done.text

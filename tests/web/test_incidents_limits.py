@@ -7,15 +7,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
+from corridor.config import Settings
 from tests.incidents_helpers import report
 from tests.pauses_helpers import API
 from tests.web.test_incidents import _form, _rows
 from tests.web.test_operations import _log_size
 from tests.web_helpers import logged_in
 
-TOO_BIG = b"x" * (1_048_576 + 10)  # the test server's limit is the default, 1 MiB
+MIB = 1_048_576
+TOO_BIG = b"x" * (2 * MIB + 10)  # over both limits below, as the body or as a file
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Evidence files up to 1 MiB here (the general body limit is also 1 MiB): the forms'
+    bodies may then be up to 2 MiB, the file and the other fields."""
+    return settings.model_copy(update={"max_evidence_bytes": MIB})
 
 
 def _speaks(db: Session, person: Any, lang: str) -> None:

@@ -27,6 +27,9 @@ async def raw_body(request: Request) -> bytes:
 
 
 RawBody = Annotated[bytes, Depends(raw_body)]
+# Set on each evidence download; the application's own headers do not replace them.
+INERT = {"X-Content-Type-Options": "nosniff",
+         "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'"}
 
 
 @router.post("", response_model=schemas.IncidentOut, status_code=201)
@@ -107,11 +110,13 @@ def add_evidence(incident_id: PathId, data: RawBody, group: CurrentGroup,
                  principal: CurrentPrincipal, db: SessionDep, settings: SettingsDep,
                  content_type: Annotated[str | None, Header(max_length=200)] = None,
                  ) -> schemas.IncidentOut:
-    """Attach a file (the raw request body) to your organisation's report; kept by SHA-256."""
+    """Attach a file (the raw request body) to your organisation's report; kept by SHA-256.
+    Its type is read from its content: images, PDF, plain text, audio and video are accepted
+    (415 otherwise); HTML, SVG and scripts never are, whatever the Content-Type says."""
     incident = incidents.get(db, principal=principal, incident_id=incident_id)
     incidents.add_evidence(db, principal=principal, incident=incident, data=data,
                            media_type=content_type, data_dir=settings.data_dir,
-                           max_bytes=min(files.MAX_BYTES, settings.max_body_bytes))
+                           max_bytes=settings.max_evidence_bytes)
     return recorded(db, views.incident_out(db, incident, principal))
 
 
@@ -119,14 +124,17 @@ def add_evidence(incident_id: PathId, data: RawBody, group: CurrentGroup,
 def get_evidence(incident_id: PathId, sha256: str, group: CurrentGroup,
                  principal: CurrentPrincipal, db: SessionDep,
                  settings: SettingsDep) -> FileResponse:
-    """The file with this digest, as it was sent."""
+    """The file with this digest, as it was sent, as a download that a browser never renders
+    in the page: a file that is a page with a script must not run as this server."""
     incident = incidents.get(db, principal=principal, incident_id=incident_id)
     item = db.scalar(select(Evidence).where(Evidence.incident_id == incident.id,
                                            Evidence.sha256 == sha256))
     path = files.path_of(settings.data_dir, sha256)
     if item is None or not path.exists():
         raise NotFound(f"incident {incident.id} has no evidence {sha256}", field="sha256")
-    return FileResponse(path, media_type=item.media_type)
+    return FileResponse(path, media_type=files.served_type(item.media_type),
+                        filename=files.download_name(sha256, item.media_type),
+                        content_disposition_type="attachment", headers=INERT)
 
 
 @router.post("/{incident_id}/answers", response_model=schemas.IncidentOut, status_code=201)

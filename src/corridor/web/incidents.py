@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from corridor.config import Settings
 from corridor.deps import SessionDep, SettingsDep
 from corridor.errors import CorridorError
-from corridor.incidents import evidence as files
 from corridor.incidents import schemas, views
 from corridor.incidents import service as incidents
 from corridor.policy import Action, Target, allowed
@@ -38,8 +37,9 @@ def _may_report(login: WebLogin) -> bool:
 
 
 def _max_bytes(settings: Settings) -> int:
-    """The largest evidence upload: the file limit, or less where the server's body limit is."""
-    return min(files.MAX_BYTES, settings.max_body_bytes)
+    """The largest evidence file (the body limit of the evidence forms is this and a little
+    more, see `corridor.limits`)."""
+    return settings.max_evidence_bytes
 
 
 @router.get("/incidents")

@@ -1,7 +1,7 @@
 """The page a browser gets when what it sends is over the server's body limit (in practice: an
 evidence file too large for the incident forms), in the reader's language.
 
-`app.BodyLimit` calls `too_large` for page paths (the API keeps its JSON problem), before it has
+`corridor.limits` calls `page` for page paths (the API keeps its JSON problem), before it has
 read the body; the session cookie is looked up only to pick the reader's language and show the
 page with its usual header. The reader goes back to the form, where the browser kept what they
 typed, and chooses a smaller file.
@@ -13,8 +13,6 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
-from starlette.types import Receive, Scope, Send
 
 from corridor.web import sessions
 from corridor.web.i18n import Formatter, translations
@@ -30,7 +28,8 @@ def megabytes(max_bytes: int, lang: str) -> str:
     return Formatter(lang, None).number(size, 0 if size.is_integer() else 1)
 
 
-def _page(request: Request, max_bytes: int) -> HTMLResponse:
+def page(request: Request, max_bytes: int) -> HTMLResponse:
+    """The 413 page (run in a worker thread: it may look the session up)."""
     maker: Any = getattr(request.app.state, "sessionmaker", None)
     secret = request.cookies.get(COOKIE)
     if maker is None or not secret:
@@ -51,10 +50,3 @@ def _render(request: Request, login: sessions.WebLogin | None, max_bytes: int) -
                   detail=_("Nothing was saved. Go back to the form (what you typed is still "
                            "there), choose a smaller file, or leave the file out and add it on "
                            "the report's page afterwards."))
-
-
-async def too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
-    """Answer 413 with the page (the body is not read)."""
-    request = Request(scope, receive)
-    response = await run_in_threadpool(_page, request, max_bytes)
-    await response(scope, receive, send)

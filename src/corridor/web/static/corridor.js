@@ -10,6 +10,17 @@
     return fetch(url, options);
   };
 
+  // Positions on the pause timeline come as data-left and data-width (percent): the pages'
+  // Content-Security-Policy refuses style attributes, but not styles set by a script file.
+  function place() {
+    document.querySelectorAll("[data-left]").forEach(function (el) {
+      el.style.left = el.dataset.left + "%";
+      if (el.dataset.width) el.style.width = el.dataset.width + "%";
+    });
+  }
+  place();
+  document.addEventListener("corridor:refreshed", place);
+
   const offline = document.getElementById("offline");
   const source = document.body.dataset.live;
   if (!source || !window.EventSource) return;
