@@ -69,3 +69,11 @@ def ok(response: Response) -> dict[str, Any]:
 
 def total(reconciliation: dict[str, Any], figure: str) -> int:
     return int(reconciliation["total"][figure]["total"])
+
+
+def add_participant(client: TestClient, world: World, op: dict[str, Any], organisation: str,
+                    who: str = "icrc.operator") -> Response:
+    """Let `organisation` record the operation next to its lead."""
+    response: Response = client.post(f"{OPS}/{op['id']}/participants", headers=world.auth(who),
+                                     json={"organisation": organisation})
+    return response

@@ -1,9 +1,10 @@
 """The one place that answers "may this person do this to this object?".
 
 Rules are data: each action names the member kinds that may take it, the lowest role, and whether
-the target must belong to the actor's own organisation. Roles are ranked (an admin may do what a
-negotiator may). Another group's objects do not exist for the actor (404, not 403), so that a
-token never reveals what other groups hold. Later topics add their actions to RULES.
+the target must belong to the actor's own organisation (for an operation: its lead, or for
+recording also a participant the lead or the convener added). Roles are ranked (an admin may
+do what a negotiator may). Another group's objects do not exist for the actor (404, not 403),
+so that a token never reveals what other groups hold. Later topics add their actions to RULES.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Action(StrEnum):
     PLACE_ADD = "place.add"
     OPERATION_READ = "operation.read"
     OPERATION_COUNT = "operation.count"
+    OPERATION_PARTICIPANTS = "operation.participants"
     INCIDENT_READ = "incident.read"
     INCIDENT_REPORT = "incident.report"
     INCIDENT_ANSWER = "incident.answer"
@@ -61,6 +63,12 @@ class Rule:
     kinds: frozenset[str]
     min_role: str
     own_org_only: bool = False
+    # Kinds that act on any organisation's objects despite own_org_only (the convener, who
+    # runs the group and so decides who takes part in an operation).
+    any_org_kinds: frozenset[str] = frozenset()
+    # The target's participants count as its own organisation (an operation's partners record
+    # counts and cargo next to its lead).
+    participants_act: bool = False
 
 
 RULES: dict[Action, Rule] = {
@@ -94,7 +102,13 @@ RULES: dict[Action, Rule] = {
     Action.PLACE_READ: Rule(ALL_KINDS, "viewer"),
     Action.PLACE_ADD: Rule(NOT_OBSERVER, "operator"),
     Action.OPERATION_READ: Rule(ALL_KINDS, "viewer"),
-    Action.OPERATION_COUNT: Rule(frozenset({"intermediary", "humanitarian"}), "operator"),
+    # Counts, departures and cargo come from the lead and the participants it or the convener
+    # added; anyone else's figures would raise false "unaccounted" and discrepancy alerts.
+    Action.OPERATION_COUNT: Rule(frozenset({"intermediary", "humanitarian"}), "operator",
+                                 own_org_only=True, participants_act=True),
+    Action.OPERATION_PARTICIPANTS: Rule(frozenset({"convener", "intermediary", "humanitarian"}),
+                                        "operator", own_org_only=True,
+                                        any_org_kinds=frozenset({"convener"})),
     Action.INCIDENT_READ: Rule(ALL_KINDS, "viewer"),
     Action.INCIDENT_REPORT: Rule(NOT_OBSERVER, "operator"),
     Action.INCIDENT_ANSWER: Rule(frozenset({"party"}), "operator"),
@@ -122,6 +136,8 @@ class Target:
     organisation_id: int | None = None
     owner_kind: str | None = None
     is_draft: bool = False
+    # An operation's participants (organisation ids), who record next to its lead.
+    participants: frozenset[int] = frozenset()
     # For self-service: a person may manage their own tokens without being an admin.
     person_id: int | None = None
 
@@ -148,8 +164,12 @@ def decide(actor: Actor, action: Action, target: Target) -> str | None:
         return f"'{action}' is for members of kind {kinds}; your organisation is a {actor.kind}"
     if ROLE_RANK[actor.role] < ROLE_RANK[rule.min_role]:
         return f"'{action}' needs the role {rule.min_role} or higher; you are {actor.role}"
-    if rule.own_org_only and not own_org:
-        return f"'{action}' is allowed only for your own organisation"
+    if rule.own_org_only and not own_org and actor.kind not in rule.any_org_kinds:
+        if not rule.participants_act:
+            return f"'{action}' is allowed only for your own organisation"
+        if actor.organisation_id not in target.participants:
+            return (f"'{action}' is allowed only for the lead organisation and the participants "
+                    "that the lead or the convener added; yours is neither")
     return None
 
 

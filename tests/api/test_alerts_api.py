@@ -87,9 +87,10 @@ def test_an_open_follow_up_waits_for_each_party_concerned_and_for_the_convener(
 def test_people_unaccounted_for_are_an_alert_to_the_convener_and_intermediary_only(
     client: TestClient, world: World
 ) -> None:
-    from tests.operations_helpers import count, create, ok
+    from tests.operations_helpers import add_participant, count, create, ok
 
     op = create(client, world)
+    ok(add_participant(client, world, op, "aid-one"))
     ok(count(client, world, op, "Alpha", "bus 1", n={"adults": 30}))
     ok(count(client, world, op, "Bravo", "bus 1", n={"adults": 27}))
     ok(count(client, world, op, "Bravo", "bus 1", who="aid-one.operator", n={"adults": 26}))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests.api.test_groups_api import log_size
 from tests.factories import World
-from tests.operations_helpers import OPS, create, ok
+from tests.operations_helpers import OPS, add_participant, create, ok
 
 FLOUR = {"category": "food", "item": "wheat flour", "unit": "kg"}
 KITS = {"category": "medicine", "item": "first-aid kits", "unit": "kits"}
@@ -109,6 +109,7 @@ def test_a_consignees_differing_delivery_figure_is_kept_as_a_discrepancy(
     client: TestClient, world: World
 ) -> None:
     op = delivery(client, world)
+    ok(add_participant(client, world, op, "icrc", who="aid-one.operator"))
     ok(cargo(client, world, op, "dispatched", [{**FLOUR, "quantity": 100}]))
     ok(cargo(client, world, op, "delivered", [{**FLOUR, "quantity": 100}]))
     m = ok(cargo(client, world, op, "delivered", [{**FLOUR, "quantity": 90}],

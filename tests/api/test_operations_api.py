@@ -15,6 +15,7 @@ from tests.api.test_groups_api import log_size
 from tests.factories import World
 from tests.operations_helpers import (
     OPS,
+    add_participant,
     count,
     create,
     depart,
@@ -74,6 +75,7 @@ def test_two_organisations_counts_of_one_stage_are_both_kept_and_shown_as_a_disc
     client: TestClient, world: World
 ) -> None:
     op = create(client, world)
+    ok(add_participant(client, world, op, "aid-one"))
     ok(count(client, world, op, "Alpha", "bus 1", n={"adults": 100}))
     rec = ok(count(client, world, op, "Alpha", "bus 1", who="aid-one.operator",
                    n={"adults": 80}))

@@ -73,7 +73,7 @@ def test_an_arrival_larger_than_boarded_is_refused_from_the_cli_naming_the_field
     # `corridor` (cli.main) prints such an error as one line and exits 2; here it is raised.
     error = result.exception
     assert isinstance(error, ServerError) and error.status == 422
-    assert error.field == "people.adults" and "only 2 boarded" in error.detail
+    assert error.field == "/people/adults" and "only 2 boarded" in error.detail
 
 
 def test_an_aid_delivery_manifest_is_reported_from_the_cli(run: Any, client: TestClient,
@@ -90,3 +90,44 @@ def test_an_aid_delivery_manifest_is_reported_from_the_cli(run: Any, client: Tes
     assert items["wheat flour"]["unaccounted"] == 20
     assert items["bottled water"]["unaccounted"] == 200
     assert "Manifest" in run("aid-two.viewer", "show", oid).stdout
+
+
+def test_participants_are_added_listed_and_removed_from_the_cli(
+    run: Any, client: TestClient, world: World
+) -> None:
+    pause = propose(client, world)
+    op = json.loads(run("icrc.operator", "create", "--kind", "evacuation", "--pause",
+                        str(pause["id"]), "--title", "CLI evacuation", "--stage", "pickup:A",
+                        "--stage", "destination:B", "--json").stdout)
+    oid = str(op["id"])
+    added = json.loads(run("icrc.operator", "participants", "add", oid, "aid-one",
+                           "--json").stdout)
+    assert [p["organisation"] for p in added["participants"]] == ["aid-one"]
+    assert added["log"]["leaf_hash"]
+    run("convener.operator", "participants", "add", oid, "aid-two")
+    listed = run("party-a.viewer", "participants", "list", oid).stdout
+    assert "aid-one" in listed and "aid-two" in listed and "led by icrc" in listed
+    run("aid-one.operator", "count", oid, "--stage", "A", "--vehicle", "v", "--adults", "2")
+    removed = json.loads(run("icrc.operator", "participants", "remove", oid, "aid-one",
+                             "--json").stdout)
+    assert [p["organisation"] for p in removed["participants"]] == ["aid-two"]
+    refused = run("aid-one.operator", "count", oid, "--stage", "A", "--vehicle", "v",
+                  "--adults", "3", ok=False).exception
+    assert isinstance(refused, ServerError) and refused.status == 403
+    assert "recorded by its lead icrc and its participants aid-two" in refused.detail
+
+
+def test_a_participant_may_not_add_another_from_the_cli(
+    run: Any, client: TestClient, world: World
+) -> None:
+    pause = propose(client, world)
+    op = json.loads(run("icrc.operator", "create", "--kind", "evacuation", "--pause",
+                        str(pause["id"]), "--title", "CLI evacuation", "--stage", "pickup:A",
+                        "--stage", "destination:B", "--json").stdout)
+    run("icrc.operator", "participants", "add", str(op["id"]), "aid-one")
+    error = run("aid-one.operator", "participants", "add", str(op["id"]), "aid-two",
+                ok=False).exception
+    assert isinstance(error, ServerError) and error.status == 403
+    listed = json.loads(run("donor.viewer", "participants", "list", str(op["id"]),
+                            "--json").stdout)
+    assert [p["organisation"] for p in listed["participants"]] == ["aid-one"]

@@ -51,7 +51,7 @@ def race(maker: sessionmaker[Session], operation_id: int, stage: int,
                 outcomes.append("recorded")
             except InvalidInput as exc:
                 s.rollback()
-                assert exc.field == "people.adults"
+                assert exc.field == "/people/adults"
                 outcomes.append("refused")
 
     threads = [threading.Thread(target=leave, args=(p,)) for p in racers]

@@ -1,5 +1,5 @@
-"""Walks every (role x kind x action x own/other organisation x own/other group) against the
-access rules of PRODUCT.md, written here independently of the policy module's table."""
+"""Walks every (role x kind x action x own/participant/other organisation x own/other group)
+against the access rules of PRODUCT.md, written here independently of the policy module's table."""
 
 from __future__ import annotations
 
@@ -42,7 +42,10 @@ SPEC: dict[str, tuple[str, str, bool]] = {
     "place.read": ("convener party intermediary humanitarian observer", "viewer", False),
     "place.add": ("convener party intermediary humanitarian", "operator", False),
     "operation.read": ("convener party intermediary humanitarian observer", "viewer", False),
-    "operation.count": ("intermediary humanitarian", "operator", False),
+    # The lead and the participants it or the convener added record counts, departures, cargo.
+    "operation.count": ("intermediary humanitarian", "operator", True),
+    # The lead adds and removes participants; so does the convener, for any operation.
+    "operation.participants": ("convener intermediary humanitarian", "operator", True),
     "incident.read": ("convener party intermediary humanitarian observer", "viewer", False),
     "incident.report": ("convener party intermediary humanitarian", "operator", False),
     "incident.answer": ("party", "operator", False),
@@ -51,17 +54,27 @@ SPEC: dict[str, tuple[str, str, bool]] = {
 }
 
 
+# Actions whose "own organisation" also takes in the target's participants.
+PARTICIPANTS_ACT = {"operation.count"}
+# Kinds that may take an own-organisation action on any organisation's object.
+ANY_ORG = {"operation.participants": "convener"}
+
+
 def test_the_spec_covers_every_action() -> None:
     assert set(SPEC) == {a.value for a in Action}
 
 
-def expected(kind: str, role: str, action: str, own_org: bool, own_group: bool) -> str:
-    """'allow', 'forbid' or 'hide' (404) for one cell of the matrix."""
+def expected(kind: str, role: str, action: str, relation: str, own_group: bool) -> str:
+    """'allow', 'forbid' or 'hide' (404) for one cell of the matrix. `relation` is the actor's
+    organisation to the target: its owner (`own`), a participant in it, or neither."""
     if not own_group:
         return "hide"
     kinds, min_role, own_only = SPEC[action]
-    if action == "notification.read" and not own_org and kind not in ("convener", "party",
-                                                                          "intermediary"):
+    own_org = relation == "own" or (relation == "participant" and action in PARTICIPANTS_ACT)
+    if kind in ANY_ORG.get(action, "").split():
+        own_org = True
+    if action == "notification.read" and relation != "own" and kind not in (
+            "convener", "party", "intermediary"):
         return "hide"
     if kind not in kinds.split():
         return "forbid"
@@ -72,20 +85,21 @@ def expected(kind: str, role: str, action: str, own_org: bool, own_group: bool) 
     return "allow"
 
 
-CELLS = list(itertools.product(KINDS, ROLES, [a.value for a in Action], [True, False],
-                               [True, False]))
+CELLS = list(itertools.product(KINDS, ROLES, [a.value for a in Action],
+                               ["own", "participant", "other"], [True, False]))
 
 
-@pytest.mark.parametrize(("kind", "role", "action", "own_org", "own_group"), CELLS)
-def test_policy_matrix_cell(kind: str, role: str, action: str, own_org: bool,
+@pytest.mark.parametrize(("kind", "role", "action", "relation", "own_group"), CELLS)
+def test_policy_matrix_cell(kind: str, role: str, action: str, relation: str,
                             own_group: bool) -> None:
     actor = Actor(group_id=1, organisation_id=10, kind=kind, role=role, person_id=100)
     target = Target(
         group_id=1 if own_group else 2,
-        organisation_id=10 if own_org else 11,
+        organisation_id=10 if relation == "own" else 11,
         owner_kind="humanitarian" if action.startswith("notification") else None,
+        participants=frozenset({10, 12}) if relation == "participant" else frozenset({12}),
     )
-    want = expected(kind, role, action, own_org, own_group)
+    want = expected(kind, role, action, relation, own_group)
     if want == "allow":
         assert decide(actor, Action(action), target) is None
         require(actor, Action(action), target)
@@ -110,3 +124,18 @@ def test_a_viewer_may_manage_their_own_tokens_but_not_a_colleagues() -> None:
     require(actor, Action.TOKEN_ISSUE, Target(group_id=1, organisation_id=10, person_id=5))
     with pytest.raises(Forbidden, match="admin"):
         require(actor, Action.TOKEN_ISSUE, Target(group_id=1, organisation_id=10, person_id=6))
+
+
+def test_refusing_a_recorder_says_who_may_record() -> None:
+    actor = Actor(group_id=1, organisation_id=10, kind="humanitarian", role="operator")
+    with pytest.raises(Forbidden, match="lead organisation and the participants"):
+        require(actor, Action.OPERATION_COUNT,
+                Target(group_id=1, organisation_id=11, participants=frozenset({12})))
+
+
+def test_a_participant_may_record_but_not_add_participants() -> None:
+    actor = Actor(group_id=1, organisation_id=10, kind="humanitarian", role="operator")
+    operation = Target(group_id=1, organisation_id=11, participants=frozenset({10}))
+    require(actor, Action.OPERATION_COUNT, operation)
+    with pytest.raises(Forbidden):
+        require(actor, Action.OPERATION_PARTICIPANTS, operation)

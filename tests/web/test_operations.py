@@ -72,6 +72,7 @@ def test_counts_recorded_in_the_forms_show_one_unaccounted_person_at_the_top_of_
 def test_a_count_with_a_bad_number_is_refused_next_to_the_field_and_nothing_is_recorded(
         client: Any, db: Session, world: Any) -> None:
     op = ops.create(client, world)
+    ops.ok(ops.add_participant(client, world, op, "aid-one"))
     token = logged_in(client, db, world.people["aid-one.operator"])
     before, reports = _log_size(db), _reports(db)
     alpha = ops.stage_id(op, "Alpha")
@@ -139,6 +140,7 @@ def test_the_list_shows_each_operation_with_its_unaccounted_people(
 def test_counts_that_disagree_are_shown_side_by_side(client: Any, db: Session,
                                                      world: Any) -> None:
     op = ops.create(client, world)
+    ops.ok(ops.add_participant(client, world, op, "aid-one"))
     ops.ok(ops.count(client, world, op, "Alpha", "bus 6", n={"adults": 4}))
     ops.ok(ops.count(client, world, op, "Alpha", "bus 6", who="aid-one.operator",
                      n={"adults": 5}))

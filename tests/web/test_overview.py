@@ -104,9 +104,10 @@ def test_overdue_receipts_come_first_and_show_since_when(
 
 def test_people_unaccounted_for_wait_in_the_conveners_inbox(
         client: TestClient, db: Session, world: World) -> None:
-    from tests.operations_helpers import count, create, ok
+    from tests.operations_helpers import add_participant, count, create, ok
 
     op = create(client, world)
+    ok(add_participant(client, world, op, "aid-one"))
     ok(count(client, world, op, "Alpha", "bus 1", n={"adults": 30}))
     ok(count(client, world, op, "Bravo", "bus 1", n={"adults": 27}))
     ok(count(client, world, op, "Bravo", "bus 1", who="aid-one.operator", n={"adults": 26}))

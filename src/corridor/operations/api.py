@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
 
 from corridor import paging
 from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
 from corridor.inputs import PathId, QueryId, StrictRoute
-from corridor.operations import hxl, schemas, views
+from corridor.operations import hxl, participants, schemas, views
 from corridor.operations import service as operations
 from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups/{group}/operations", tags=["operations"],
                    route_class=StrictRoute)
 KindQuery = Annotated[schemas.Kind | None, Query(description="evacuation or aid_delivery")]
+OrganisationPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+                                       description="The participant's slug")]
 
 
 @router.post("", response_model=schemas.OperationOut, status_code=201)
@@ -117,3 +119,34 @@ def cargo_hxl(operation_id: PathId, group: CurrentGroup, principal: CurrentPrinc
     operation = operations.get(db, principal=principal, operation_id=operation_id)
     item = (views.operation_out(db, operation, principal), views.manifest_out(db, operation))
     return Response(hxl.cargo([item]), media_type=hxl.MEDIA_TYPE)
+
+
+@router.get("/{operation_id}/participants", response_model=schemas.ParticipantsOut)
+def list_participants(operation_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
+                      db: SessionDep) -> schemas.ParticipantsOut:
+    """The lead and the organisations that record counts, departures and cargo next to it."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    return views.participants_out(db, operation)
+
+
+@router.post("/{operation_id}/participants", response_model=schemas.ParticipantsOut,
+             status_code=201)
+def add_participant(operation_id: PathId, body: schemas.ParticipantIn, group: CurrentGroup,
+                    principal: CurrentPrincipal, db: SessionDep) -> schemas.ParticipantsOut:
+    """Let an intermediary or humanitarian member record this operation too (the lead's
+    operators or the convener's)."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    participants.add(db, principal=principal, operation=operation,
+                     organisation=body.organisation)
+    return recorded(db, views.participants_out(db, operation))
+
+
+@router.delete("/{operation_id}/participants/{organisation}",
+               response_model=schemas.ParticipantsOut)
+def remove_participant(operation_id: PathId, organisation: OrganisationPath, group: CurrentGroup,
+                       principal: CurrentPrincipal, db: SessionDep) -> schemas.ParticipantsOut:
+    """Stop an organisation recording this operation; its reports so far stay on the record."""
+    operation = operations.get(db, principal=principal, operation_id=operation_id)
+    participants.remove(db, principal=principal, operation=operation,
+                        organisation=organisation)
+    return recorded(db, views.participants_out(db, operation))

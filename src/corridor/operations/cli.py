@@ -12,7 +12,8 @@ from corridor.client import Client
 from corridor.errors import InvalidInput
 from corridor.output import console, emit_json, table
 
-app = typer.Typer(help="Operations: count evacuations stage by stage, report aid manifests.",
+app = typer.Typer(help="Operations: count evacuations stage by stage, report aid manifests, "
+                       "say who records them.",
                   no_args_is_help=True)
 GroupOption = Annotated[str, typer.Option(envvar="CORRIDOR_GROUP", help="Group slug")]
 StageOption = Annotated[str, typer.Option(help="Stage id or name (see `ops show`)")]
@@ -229,6 +230,54 @@ def cargo(
             "complete": complete, "place": place, "at": at, "free_text": free_text}
     result = Client(server, token).post(f"{_base(group)}/{operation}/cargo", body)
     emit_json(result) if json else _cargo_table(result)
+
+
+participants_app = typer.Typer(
+    help="Who records an operation: the lead, and the participants that the lead or the "
+         "convener adds.", no_args_is_help=True)
+app.add_typer(participants_app, name="participants")
+
+
+def _show_participants(result: dict[str, Any], json: bool) -> None:
+    if json:
+        emit_json(result)
+        return
+    table(f"Operation {result['operation']}: led by {result['lead']}",
+          ["participant", "name", "kind", "added by", "added at"],
+          [[p["organisation"], p["name"], p["kind"], p["added_by"], p["added_at"]]
+           for p in result["participants"]])
+
+
+@participants_app.command("list")
+def participants_list(operation: int, server: ServerOption, token: TokenOption,
+                      group: GroupOption, json: JsonOption = False) -> None:
+    """List the organisations that record the operation next to its lead."""
+    _show_participants(Client(server, token).get(f"{_base(group)}/{operation}/participants"),
+                       json)
+
+
+@participants_app.command("add")
+def participants_add(
+    operation: int, server: ServerOption, token: TokenOption, group: GroupOption,
+    organisation: Annotated[str, typer.Argument(help="The member organisation's slug")],
+    json: JsonOption = False,
+) -> None:
+    """Let a member organisation record counts, departures and cargo (lead or convener)."""
+    result = Client(server, token).post(f"{_base(group)}/{operation}/participants",
+                                        {"organisation": organisation})
+    _show_participants(result, json)
+
+
+@participants_app.command("remove")
+def participants_remove(
+    operation: int, server: ServerOption, token: TokenOption, group: GroupOption,
+    organisation: Annotated[str, typer.Argument(help="The participant's slug")],
+    json: JsonOption = False,
+) -> None:
+    """Stop a participant recording; what it recorded stays (lead or convener)."""
+    result = Client(server, token).request(
+        "DELETE", f"{_base(group)}/{operation}/participants/{organisation}").json()
+    _show_participants(result, json)
 
 
 def register(root: typer.Typer) -> None:

@@ -49,6 +49,22 @@ class Operation(LoggedMixin, Base):
     created_by: Mapped[Person] = relationship()
 
 
+class OperationParticipant(LoggedMixin, Base):
+    """An organisation the lead or the convener added to record counts and cargo next to the
+    lead. Removing it deletes the row (the log keeps both changes); its reports stay."""
+
+    __tablename__ = "operation_participants"
+
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
+                                                 primary_key=True)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    added_by: Mapped[Person] = relationship()
+
+
 class OperationMovement(Base):
     """A notified movement the operation uses (by id only; the movement is not changed)."""
 

@@ -252,6 +252,8 @@ class OperationOut(Recorded):
     kind: str
     title: str
     lead: str
+    participants: list[str] = Field(default_factory=list, description="Organisations that "
+                                    "record next to the lead (added by it or the convener)")
     pause: int
     movements: list[int] = Field(description="Linked movements you may see")
     stages: list[StageOut]
@@ -262,3 +264,25 @@ class OperationOut(Recorded):
     summary: SummaryOut
     alert: bool
     warnings: list[str] = Field(description="Accepted, but worth a look")
+
+
+class ParticipantIn(_In):
+    organisation: str = Field(min_length=2, max_length=63, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+                              description="The member organisation's slug (an intermediary or "
+                              "humanitarian member other than the lead)")
+
+
+class ParticipantOut(BaseModel):
+    organisation: str
+    name: str
+    kind: str
+    added_by: str
+    added_at: datetime
+    log_index: int | None
+
+
+class ParticipantsOut(Recorded):
+    operation: int
+    lead: str = Field(description="The lead organisation, which records without being listed")
+    participants: list[ParticipantOut] = Field(
+        description="Organisations that record counts, departures and cargo next to the lead")

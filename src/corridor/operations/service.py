@@ -18,7 +18,7 @@ from corridor.errors import InvalidInput, NotFound
 from corridor.groups.principal import Principal
 from corridor.log.service import format_time
 from corridor.notifications import service as notifications
-from corridor.operations import facts, manifest, reconcile
+from corridor.operations import facts, manifest, participants, reconcile
 from corridor.operations import visible as visible_operations
 from corridor.operations.models import (
     CargoLine,
@@ -146,14 +146,16 @@ def create(db: Session, *, principal: Principal, body: OperationIn) -> Operation
 
 
 def _locked(db: Session, principal: Principal, operation: Operation, kind: str) -> Operation:
-    """The operation, its row locked until commit; a report of the wrong kind is refused."""
-    require(principal.actor, Action.OPERATION_COUNT, Target(group_id=operation.group_id))
-    if operation.kind != kind:
-        other = "/counts" if operation.kind == "evacuation" else "/cargo"
-        raise InvalidInput(f"operation {operation.id} is an {operation.kind.replace('_', ' ')}; "
-                           f"report it at {other}", field="operation")
+    """The operation, its row locked until commit, if the caller may record it (checked under
+    the lock, which adding or removing a participant takes too); a report of the wrong kind is
+    refused."""
     locked = db.scalars(select(Operation).where(Operation.id == operation.id)
                         .with_for_update().execution_options(populate_existing=True)).one()
+    participants.require_recorder(db, principal, locked)
+    if locked.kind != kind:
+        other = "/counts" if locked.kind == "evacuation" else "/cargo"
+        raise InvalidInput(f"operation {locked.id} is an {locked.kind.replace('_', ' ')}; "
+                           f"report it at {other}", field="operation")
     locked.reports_made += 1
     return locked
 

@@ -19,11 +19,12 @@ from corridor.groups.principal import Principal
 from corridor.log import refs
 from corridor.notifications import visible as visible_notices
 from corridor.notifications.models import Movement
-from corridor.operations import facts, manifest, reconcile, schemas
+from corridor.operations import facts, manifest, participants, reconcile, schemas
 from corridor.operations.models import (
     CargoReport,
     Operation,
     OperationMovement,
+    OperationParticipant,
     OperationStage,
     PeopleReport,
 )
@@ -134,6 +135,7 @@ class _Loaded:
     movements: dict[int, list[Movement]]
     pauses: dict[int, tuple[Pause, dict[str, Any]]]
     indexes: dict[int, int | None]
+    participants: dict[int, list[OperationParticipant]]
 
 
 def _load(db: Session, operations: Sequence[Operation], viewer: Principal) -> _Loaded:
@@ -150,7 +152,8 @@ def _load(db: Session, operations: Sequence[Operation], viewer: Principal) -> _L
         stages=facts.stages_of(db, ids), people=facts.people_reports_of(db, ids),
         cargo=facts.cargo_reports_of(db, ids), movements=movements,
         pauses=pause_views.current(db, {o.pause_id for o in operations}),
-        indexes=refs.indexes(db, [o.log_pending_id for o in operations]))
+        indexes=refs.indexes(db, [o.log_pending_id for o in operations]),
+        participants=participants.of(db, ids))
 
 
 def _summary(loaded: _Loaded, operation: Operation) -> schemas.SummaryOut:
@@ -176,6 +179,7 @@ def _operation(loaded: _Loaded, operation: Operation) -> schemas.OperationOut:
     return schemas.OperationOut(
         id=operation.id, kind=operation.kind, title=operation.title,
         lead=operation.organisation.slug, pause=operation.pause_id,
+        participants=[p.organisation.slug for p in loaded.participants[operation.id]],
         movements=[m.id for m in seen],
         stages=[schemas.StageOut(id=s.id, position=s.position, kind=s.kind, name=s.name,
                                  lon=s.lon, lat=s.lat) for s in stage_rows],
@@ -198,3 +202,15 @@ def operations_out(db: Session, operations: Sequence[Operation],
 
 def operation_out(db: Session, operation: Operation, viewer: Principal) -> schemas.OperationOut:
     return operations_out(db, [operation], viewer)[0]
+
+
+def participants_out(db: Session, operation: Operation) -> schemas.ParticipantsOut:
+    """The operation's lead and participants, each with the log entry that added it."""
+    rows = participants.of(db, [operation.id])[operation.id]
+    seqs = refs.indexes(db, [r.log_pending_id for r in rows])
+    return schemas.ParticipantsOut(
+        operation=operation.id, lead=operation.organisation.slug,
+        participants=[schemas.ParticipantOut(
+            organisation=r.organisation.slug, name=r.organisation.name,
+            kind=r.organisation.kind, added_by=r.added_by.username, added_at=r.added_at,
+            log_index=seqs.get(r.log_pending_id)) for r in rows])

@@ -76,6 +76,8 @@ def type_labels(request: Request) -> dict[str, str]:
         "operation.created": _("Operation created"), "operation.counted": _("People counted"),
         "operation.departure_recorded": _("Departure from a convoy recorded"),
         "operation.cargo_reported": _("Cargo reported"),
+        "operation.participant_added": _("Participant added to an operation"),
+        "operation.participant_removed": _("Participant removed from an operation"),
         "incident.reported": _("Incident reported"),
         "incident.evidence_added": _("Evidence added"),
         "incident.answered": _("Incident answered"),

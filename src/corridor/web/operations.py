@@ -16,23 +16,26 @@ from starlette.datastructures import FormData
 
 from corridor.deps import SessionDep
 from corridor.errors import CorridorError
-from corridor.groups.principal import Principal
-from corridor.operations import schemas, views
+from corridor.operations import participants, schemas, views
 from corridor.operations import service as operations
 from corridor.operations.people import CATEGORIES
 from corridor.policy import Action, Target, allowed
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
+from corridor.web.pages import error_page
 from corridor.web.render import gettext, render
 from corridor.web.sessions import WebLogin
 
 router = APIRouter(include_in_schema=False)
 
 
-def may_count(principal: Principal) -> bool:
-    """The API's rule for recording counts, departures and cargo (policy OPERATION_COUNT)."""
-    return allowed(principal.actor, Action.OPERATION_COUNT, Target(group_id=principal.group.id))
+def not_a_recorder(request: Request) -> Response:
+    """403 for someone who is neither of the lead nor of a participant."""
+    _ = gettext(request)
+    return error_page(request, 403, _("Not permitted"), _(
+        "Counts, departures and cargo are recorded by the lead organisation and the "
+        "participants that the lead or the convener added."))
 
 
 @router.get("/operations")
@@ -54,20 +57,34 @@ def _context(request: Request, login: WebLogin, db: SessionDep,
     op = views.operation_out(db, row, principal)
     rec = views.reconciliation_out(db, row) if op.kind == "evacuation" else None
     cargo = views.manifest_out(db, row) if op.kind == "aid_delivery" else None
+    may_record = participants.may_record(db, principal, row)
     return {"op": op, "rec": rec, "cargo": cargo, "labels": board.labels(gettext(request)),
             "vehicles": board.vehicles(rec, op.stages) if rec else [],
-            "may_count": may_count(principal) and op.kind == "evacuation",
-            "may_cargo": may_count(principal) and op.kind == "aid_delivery",
+            "may_count": may_record and op.kind == "evacuation",
+            "may_cargo": may_record and op.kind == "aid_delivery",
+            "participants": views.participants_out(db, row),
+            "may_manage": participants.may_manage(principal, row),
+            "candidates": participants.candidates(db, row),
             "categories": CATEGORIES, "figures": board.FIGURES,
             "stage_kind": {s.id: s.kind for s in op.stages}}
 
 
+def board_page(request: Request, login: WebLogin, db: SessionDep, operation_id: int, *,
+               status: int = 200, recorded: int | None = None, changed: str | None = None,
+               participant_error: str | None = None) -> Response:
+    """The board; `changed` names a participant change just made, `participant_error` why one
+    was refused."""
+    context = _context(request, login, db, operation_id)
+    return render(request, "operations/board.html", login=login, status=status,
+                  recorded=recorded, changed=changed, participant_error=participant_error,
+                  claims_table=board.claims_table, **context)
+
+
 @router.get("/operations/{operation_id}")
 def operation_board(request: Request, login: WebUser, db: SessionDep, operation_id: int,
-                    recorded: int | None = None) -> Response:
-    context = _context(request, login, db, operation_id)
-    return render(request, "operations/board.html", login=login, recorded=recorded,
-                  claims_table=board.claims_table, **context)
+                    recorded: int | None = None, changed: str | None = None) -> Response:
+    return board_page(request, login, db, operation_id, recorded=recorded,
+                      changed=changed if changed in ("added", "removed") else None)
 
 
 def _record_page(request: Request, login: WebLogin, db: SessionDep, operation_id: int, *,
@@ -77,6 +94,8 @@ def _record_page(request: Request, login: WebLogin, db: SessionDep, operation_id
     context = _context(request, login, db, operation_id)
     if context["op"].kind != "evacuation":
         return RedirectResponse(f"/operations/{operation_id}", status_code=303)
+    if not context["may_count"]:
+        return not_a_recorder(request)
     rec, vehicle = context["rec"], vehicle.strip()
     prefill = {s.id: board.expected(rec, vehicle, s) for s in context["op"].stages}
     return render(request, "operations/record.html", login=login, status=status,
@@ -151,6 +170,9 @@ def record_submit(request: Request, login: WebUser, db: SessionDep, form: Checke
     """One count or departure: checked, recorded with its log entry, or refused whole."""
     _ = gettext(request)
     principal = login.principal
+    if not participants.may_record(db, principal, operations.get(
+            db, principal=principal, operation_id=operation_id)):
+        return not_a_recorder(request)
     body, errors = _parse(form, login.viewer.timezone, _)
     failed = "departure" if body["type"] == "departure" else f"count-{body['stage']}"
     status = 422

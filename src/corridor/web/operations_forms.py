@@ -1,7 +1,7 @@
 """Forms that start an operation and record cargo on an aid delivery's manifest. They call the
 same service functions as the operations API (`operations.create`, `operations.record_cargo`),
-so the policy is the API's: only people the API lets record (intermediaries and humanitarian
-organisations, operator and up) see the forms; anyone else gets 403 and nothing is written.
+so the policy is the API's: only people the API lets record (operators of the lead and of the
+participants it or the convener added) see the forms; anyone else gets 403 and nothing is written.
 
 Stages are rows of kind + place name; a name that is one of the chosen pause's waypoints takes
 that waypoint's coordinates (so the stages sit on the agreed corridor without typing numbers).
@@ -25,7 +25,7 @@ from corridor.deps import SessionDep
 from corridor.errors import CorridorError
 from corridor.groups.principal import Principal
 from corridor.notifications import service as notices
-from corridor.operations import schemas, views
+from corridor.operations import participants, schemas, views
 from corridor.operations import service as operations
 from corridor.operations.models import Operation
 from corridor.pauses import views as pause_views
@@ -35,6 +35,7 @@ from corridor.policy import Action, Target, allowed
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
+from corridor.web.operations import not_a_recorder
 from corridor.web.pages import error_page
 from corridor.web.render import gettext, render
 from corridor.web.sessions import WebLogin
@@ -225,9 +226,8 @@ def cargo_form(request: Request, login: WebUser, db: SessionDep, operation_id: i
     row = _aid_delivery(db, login.principal, operation_id)
     if row.kind != "aid_delivery":
         return RedirectResponse(f"/operations/{operation_id}", status_code=303)
-    if not allowed(login.principal.actor, Action.OPERATION_COUNT,
-                   Target(group_id=row.group_id)):
-        return _refused(request)
+    if not participants.may_record(db, login.principal, row):
+        return not_a_recorder(request)
     return _cargo_page(request, login, db, row)
 
 
@@ -302,8 +302,8 @@ def cargo_submit(request: Request, login: WebUser, db: SessionDep, form: Checked
     _ = gettext(request)
     principal = login.principal
     row = _aid_delivery(db, principal, operation_id)
-    if not allowed(principal.actor, Action.OPERATION_COUNT, Target(group_id=row.group_id)):
-        return _refused(request)
+    if not participants.may_record(db, principal, row):
+        return not_a_recorder(request)
     value = _form_values(form)
     body, errors, rows = _cargo_body(value, login.viewer.timezone, _)
     status = 422

@@ -33,6 +33,7 @@ def mount(app: FastAPI) -> None:
         notices,
         operations,
         operations_forms,
+        operations_participants,
         overview,
         pauses,
         pauses_forms,
@@ -45,7 +46,8 @@ def mount(app: FastAPI) -> None:
     app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
     for module in (assets, auth, events, docs, overview, pauses, notices,
                    operations_forms,  # before operations: /operations/new is not an id
-                   operations, incidents, log, pauses_forms, pauses_sign):
+                   operations, operations_participants, incidents, log, pauses_forms,
+                   pauses_sign):
         app.include_router(module.router)
 
 
