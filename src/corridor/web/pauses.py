@@ -19,20 +19,21 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from corridor import clock
+from corridor import clock, paging
 from corridor.deps import SessionDep
 from corridor.errors import InvalidInput, NotFound
 from corridor.geo.metric import buffer_m
 from corridor.groups.principal import Principal
 from corridor.incidents.models import Incident, IncidentLink
 from corridor.notifications import service as notices
+from corridor.pauses import search, views, visible
 from corridor.pauses import service as pauses
-from corridor.pauses import views, visible
 from corridor.pauses.content import diff
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
 from corridor.pauses.schemas import PauseOut
 from corridor.policy import Action, Target, allowed
+from corridor.web import listing
 from corridor.web.deps import WebUser
 from corridor.web.render import gettext, render
 
@@ -84,30 +85,27 @@ def _time_of(view: PauseOut, now: datetime) -> str:
 @router.get("/pauses")
 def pause_list(request: Request, login: WebUser, db: SessionDep,
                status: str = Query("", max_length=20), time: str = Query("", max_length=20),
-               q: str = Query("", max_length=200)) -> Response:
+               q: str = Query("", max_length=200), cursor: listing.Cursor = "") -> Response:
     principal, now = login.principal, clock.now()
-    text = q.strip().casefold()
-    # Status and time are filtered by the database; the words of the text search are matched
-    # here, on the page's own rows (case-folded, in any script).
+    # Every filter, the text search included, runs in the database before the page is cut.
     query = visible.pauses(principal.actor).options(joinedload(Pause.author))
     if status:
         query = query.where(visible.status_is(status, now))
     if time:
         query = query.where(visible.time_is(time, now))
-    found = list(db.scalars(query.order_by(Pause.window_start.desc(), Pause.id.desc())))
-    rows = []
-    for pause, view in zip(found, views.pauses_out(db, found, principal), strict=True):
-        haystack = " ".join([view.content["title"], view.content["conditions"],
-                             " ".join(w["name"] for w in (view.content["corridor"] or {})
-                                      .get("waypoints", []))]).casefold()
-        if text and text not in haystack:
-            continue
-        rows.append({"view": view, "pause": pause, "when": _time_of(view, now)})
+    if q.strip():
+        query = query.where(search.text_in(q))
+    with listing.cursor_read(request):
+        page = paging.fetch(db, query, order_by=[Pause.window_start.desc(), Pause.id.desc()],
+                            limit=listing.PAGE_SIZE, cursor=cursor or None)
+    rows = [{"view": view, "pause": pause, "when": _time_of(view, now)}
+            for pause, view in zip(page.rows, views.pauses_out(db, page.rows, principal),
+                                   strict=True)]
     may_propose = allowed(principal.actor, Action.PAUSE_PROPOSE,
                           Target(group_id=principal.group.id))
     return render(request, "pauses/list.html", login=login, rows=rows, labels=labels(request),
                   statuses=STATUSES, times=TIMES, filters={"status": status, "time": time, "q": q},
-                  may_propose=may_propose)
+                  may_propose=may_propose, pages=listing.links(request, page.next_cursor))
 
 
 def geojson(pause: Pause, content: dict[str, Any], status: str) -> dict[str, Any]:
