@@ -21,6 +21,7 @@ from corridor.incidents import schemas, views
 from corridor.incidents import service as incidents
 from corridor.policy import Action, Target, allowed
 from corridor.web import incidents_view as iv
+from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
 from corridor.web.incidents_limits import megabytes
@@ -43,12 +44,16 @@ def _max_bytes(settings: Settings) -> int:
 
 
 @router.get("/incidents")
-def incidents_list(request: Request, login: WebUser, db: SessionDep) -> Response:
+def incidents_list(request: Request, login: WebUser, db: SessionDep,
+                   cursor: listing.Cursor = "") -> Response:
     principal = login.principal
-    found = views.incidents_out(db, incidents.list_all(db, principal=principal).rows, principal)
+    with listing.cursor_read(request):
+        page = incidents.list_all(db, principal=principal, limit=listing.PAGE_SIZE,
+                                  cursor=cursor or None)
+    found = views.incidents_out(db, page.rows, principal)
     return render(request, "incidents/list.html", login=login, incidents=found,
                   labels=iv.labels(gettext(request)), link_url=iv.link_url,
-                  may_report=_may_report(login))
+                  may_report=_may_report(login), pages=listing.links(request, page.next_cursor))
 
 
 def _form_page(request: Request, login: WebLogin, db: SessionDep, max_bytes: int, *,

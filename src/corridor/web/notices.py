@@ -25,7 +25,7 @@ from corridor.notifications.check import DEFAULT_INCIDENT_HOURS, DEFAULT_RADIUS_
 from corridor.notifications.content import default_gazetteer
 from corridor.notifications.models import Movement
 from corridor.notifications.schemas import MovementOut
-from corridor.web import notices_check, notices_forms, notices_sites
+from corridor.web import listing, notices_check, notices_forms, notices_sites
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.notices_common import ack_refused, labels, may_acknowledge, may_notify
 from corridor.web.pauses import script_json
@@ -71,13 +71,17 @@ def _list_map(request: Request, views_: list[MovementOut]) -> str:
 
 
 @router.get("/movements")
-def movement_list(request: Request, login: WebUser, db: SessionDep) -> Response:
+def movement_list(request: Request, login: WebUser, db: SessionDep,
+                  cursor: listing.Cursor = "") -> Response:
     principal = login.principal
-    movements = notifications.list_movements(db, principal=principal).rows
-    rows = views.movements_out(db, movements, principal)
+    with listing.cursor_read(request):
+        page = notifications.list_movements(db, principal=principal, limit=listing.PAGE_SIZE,
+                                            cursor=cursor or None)
+    rows = views.movements_out(db, page.rows, principal)
     return render(request, "notices/movements.html", login=login,
                   rows=[_row(v) for v in rows], labels=labels(request),
-                  may_notify=may_notify(principal), geojson=_list_map(request, rows))
+                  may_notify=may_notify(principal), geojson=_list_map(request, rows),
+                  pages=listing.links(request, page.next_cursor))
 
 
 def detail_page(request: Request, login: Any, db: Session, movement: Movement, *,

@@ -22,6 +22,7 @@ from corridor.notifications.content import default_gazetteer
 from corridor.notifications.models import SITE_TYPES, Site
 from corridor.notifications.schemas import SiteIn
 from corridor.policy import Action, allowed
+from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted, validated
 from corridor.web.notices_common import ack_refused, labels, may_acknowledge, may_notify
@@ -40,11 +41,16 @@ def _map(request: Request, rows: list[Any]) -> str:
 
 
 @router.get("/sites")
-def site_list(request: Request, login: WebUser, db: SessionDep) -> Response:
+def site_list(request: Request, login: WebUser, db: SessionDep,
+              cursor: listing.Cursor = "") -> Response:
     principal = login.principal
-    rows = views.sites_out(db, notifications.list_sites(db, principal=principal).rows, principal)
+    with listing.cursor_read(request):
+        page = notifications.list_sites(db, principal=principal, limit=listing.PAGE_SIZE,
+                                        cursor=cursor or None)
+    rows = views.sites_out(db, page.rows, principal)
     return render(request, "notices/sites.html", login=login, rows=rows, labels=labels(request),
-                  may_notify=may_notify(principal), geojson=_map(request, rows))
+                  may_notify=may_notify(principal), geojson=_map(request, rows),
+                  pages=listing.links(request, page.next_cursor))
 
 
 def detail_page(request: Request, login: Any, db: Session, site: Site, *,
