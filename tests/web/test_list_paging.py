@@ -1,6 +1,6 @@
-"""The sites, movements and incidents pages come in pages of 50 by cursor, as the API's lists:
-the "Next page" link leads to the rest with no repeat and no gap, and a cursor the list did not
-give is a 422 page in the reader's language."""
+"""The sites, movements, incidents and operations pages come in pages of 50 by cursor, as the
+API's lists: the "Next page" link leads to the rest with no repeat and no gap, and a cursor the
+list did not give is a 422 page in the reader's language."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from corridor.web.listing import PAGE_SIZE
+from tests import operations_helpers as ops
 from tests.incidents_helpers import report
 from tests.notifications_helpers import notify_movement, notify_site
 from tests.paging_helpers import walk
+from tests.pauses_helpers import propose
 from tests.web_helpers import logged_in
 
 
@@ -34,10 +36,17 @@ def _incidents(client: Any, world: Any) -> list[int]:
             for i in range(PAGE_SIZE + 2)]
 
 
+def _operations(client: Any, world: Any) -> list[int]:
+    pause = propose(client, world)
+    return [ops.create(client, world, pause=pause, title=f"Synthetic evacuation {i}")["id"]
+            for i in range(PAGE_SIZE + 2)]
+
+
 LISTS: dict[str, tuple[Callable[[Any, Any], list[int]], str]] = {
     "/sites": (_sites, r'<tr data-site="(\d+)"'),
     "/movements": (_movements, r'<tr data-movement="(\d+)"'),
     "/incidents": (_incidents, r'<a href="/incidents/(\d+)">'),
+    "/operations": (_operations, r'<a href="/operations/(\d+)">'),
 }
 
 
@@ -67,3 +76,18 @@ def test_a_cursor_the_list_did_not_give_is_refused_in_the_readers_language(
         assert r.status_code == 422, (cursor, r.text[:300])
         assert r.headers["content-language"] == "ru"
         assert "Адрес этой страницы создан не этим списком" in r.text
+
+
+def test_operations_come_newest_first_and_those_with_people_unaccounted_for_first_on_a_page(
+        client: Any, db: Session, world: Any) -> None:
+    made = _operations(client, world)
+    alerting = made[10]  # among the 50 newest, but not the newest
+    op = client.get(f"{ops.OPS}/{alerting}", headers=world.auth("icrc.operator")).json()
+    ops.ok(ops.count(client, world, op, "Alpha", "bus 1", n={"adults": 2}))
+    ops.ok(ops.count(client, world, op, "Charlie", "bus 1", n={"adults": 1}))  # one missing
+    logged_in(client, db, world.people["convener.viewer"])
+    db.rollback()
+    first, second = walk(client, "/operations", re.compile(r'<a href="/operations/(\d+)">'))
+    newest = sorted(made, reverse=True)
+    assert first == [alerting] + [i for i in newest[:PAGE_SIZE] if i != alerting]
+    assert second == newest[PAGE_SIZE:]

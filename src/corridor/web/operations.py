@@ -14,12 +14,16 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from corridor import paging
 from corridor.deps import SessionDep
 from corridor.errors import CorridorError
 from corridor.operations import participants, schemas, views
 from corridor.operations import service as operations
+from corridor.operations import visible as visible_operations
+from corridor.operations.models import Operation
 from corridor.operations.people import CATEGORIES
 from corridor.policy import Action, Target, allowed
+from corridor.web import listing
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
@@ -39,15 +43,23 @@ def not_a_recorder(request: Request) -> Response:
 
 
 @router.get("/operations")
-def operations_list(request: Request, login: WebUser, db: SessionDep) -> Response:
+def operations_list(request: Request, login: WebUser, db: SessionDep,
+                    cursor: listing.Cursor = "") -> Response:
     principal = login.principal
-    found = views.operations_out(db, operations.list_operations(db, principal=principal).rows,
-                                 principal)
+    # Newest first (the API lists oldest first); the visible query carries the read policy.
+    with listing.cursor_read(request):
+        page = paging.fetch(db, visible_operations.operations(principal.actor),
+                            order_by=[Operation.id.desc()], limit=listing.PAGE_SIZE,
+                            cursor=cursor or None)
+    found = views.operations_out(db, page.rows, principal)
+    # Alerts are worked out from each operation's counts, not stored, so the database cannot
+    # sort by them: they come first within a page (the overview's inbox gathers them all).
     found.sort(key=lambda o: (not o.alert, -o.id))
     return render(request, "operations/list.html", login=login, operations=found,
                   labels=board.labels(gettext(request)),
                   may_create=allowed(principal.actor, Action.OPERATION_COUNT, Target(
-                      group_id=principal.group.id, organisation_id=principal.organisation.id)))
+                      group_id=principal.group.id, organisation_id=principal.organisation.id)),
+                  pages=listing.links(request, page.next_cursor))
 
 
 def _context(request: Request, login: WebLogin, db: SessionDep,
