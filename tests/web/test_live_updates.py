@@ -8,12 +8,14 @@ from contextlib import ExitStack
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor.app import create_app
 from corridor.config import Settings
+from corridor.log.models import LogHead
 from tests.served import served
-from tests.web_helpers import csrf_of, give_password
+from tests.web_helpers import csrf_of, give_password, logged_in
 
 STREAMS = 5
 
@@ -49,3 +51,12 @@ def test_open_streams_hold_no_connection_and_leave_room_for_requests(
         assert max(seen) < 2, seen
         page = httpx.get(f"{url}/api/v1/me", cookies=cookies)
         assert page.status_code == 200
+
+
+def test_a_page_says_the_log_size_it_was_read_at(client: Any, db: Session, world: Any) -> None:
+    """The stream's first event gives the log's size when it starts; a page read at another
+    size (an entry shown "pending" integrated meanwhile) refreshes itself on that event."""
+    logged_in(client, db, world.people["party-a.viewer"])
+    size = db.scalar(select(LogHead.size).where(LogHead.group_id == world.group.id))
+    page = client.get("/pauses")
+    assert f'data-log-size="{size}"' in page.text

@@ -7,9 +7,11 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from corridor.deps import SessionDep
+from corridor.log.models import LogHead
 from corridor.web import sessions
 from corridor.web.sessions import WebLogin
 
@@ -32,6 +34,12 @@ def optional_login(request: Request, db: SessionDep) -> WebLogin | None:
     secret = request.cookies.get(COOKIE)
     login = sessions.current(db, secret=secret) if secret else None
     request.state.web_login = login
+    if login is not None:
+        # The log's size before the page reads anything else: the page's live updates compare
+        # it with the size their stream starts at, so an entry integrated between this read
+        # and the stream's start ("pending" on the page) still refreshes the page.
+        request.state.log_size = int(db.scalar(
+            select(LogHead.size).where(LogHead.group_id == login.principal.group.id)) or 0)
     return login
 
 

@@ -63,6 +63,7 @@ def render(request: Request, template: str, *, status: int = 200,
         lang=lang,
         fmt=i18n.Formatter(lang, zone),
         path=request.url.path,
+        log_size=getattr(request.state, "log_size", None),
         **context,
     )
     return HTMLResponse(page, status_code=status, headers={"Content-Language": lang})

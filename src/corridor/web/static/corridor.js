@@ -26,6 +26,9 @@
   if (!source || !window.EventSource) return;
   const lang = document.documentElement.lang;
   let since = null;
+  // The log's size when the page was read: if the stream starts at another size, an entry
+  // shown "pending" may have been integrated in between, and no "changed" would follow.
+  let shown = document.body.dataset.logSize;
 
   // Refresh the parts of the page marked data-live-part with the same parts of a fresh copy.
   async function refresh() {
@@ -35,6 +38,7 @@
                                                  headers: {"X-Live-Refresh": "1"}});
     if (!response.ok) return;
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    shown = fresh.body.dataset.logSize;
     parts.forEach(function (part) {
       const next = fresh.querySelector('[data-live-part="' + part.dataset.livePart + '"]');
       if (next && !part.contains(document.activeElement)) part.replaceWith(next);
@@ -44,8 +48,9 @@
 
   const events = new EventSource(source);
   events.addEventListener("changed", function () { refresh(); });
-  events.addEventListener("hello", function () {
+  events.addEventListener("hello", function (event) {
     if (since) { since = null; offline.hidden = true; refresh(); }
+    else if (shown !== undefined && event.data !== shown) refresh();
   });
   events.onerror = function () {
     if (!since) {
