@@ -74,7 +74,7 @@ def create_group(
     site_stale_days: int = 30,
 ) -> Group:
     """Create a group with its own log key; its first log entry registers that key."""
-    _check_slug(slug, "slug")
+    _check_slug(slug, "/slug")
     validate_zone(timezone, field="/timezone")
     for value, field in (
         (lead_time_hours, "lead_time_hours"),
@@ -151,7 +151,7 @@ def add_organisation(
     timezone: str,
 ) -> Organisation:
     """Add a member organisation to a group."""
-    _check_slug(slug, "slug")
+    _check_slug(slug, "/slug")
     _check_choice(kind, ORG_KINDS, "kind")
     validate_zone(timezone, field="/timezone")
     if not name.strip():
@@ -212,7 +212,7 @@ def add_person(
     timezone: str | None = None,
 ) -> Person:
     """Add a person to an organisation; only username and role go into the log."""
-    _check_slug(username, "username", USERNAME)
+    _check_slug(username, "/username", USERNAME)
     _check_choice(role, ROLES, "role")
     _check_choice(language, ("en", "uk", "ru"), "language")
     if timezone is not None:

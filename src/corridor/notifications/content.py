@@ -49,7 +49,7 @@ def site_content(body: SiteIn, *, organisation: str) -> dict[str, Any]:
     if body.lon is None or body.lat is None:
         raise InvalidInput("give the site's lon and lat, or a place name", field="/lon")
     point = to_geojson(Point(body.lon, body.lat))
-    content = {"organisation": organisation, "name": _name(body.name, "name"), "type": body.type,
+    content = {"organisation": organisation, "name": _name(body.name, "/name"), "type": body.type,
                "location": point, "people_present": body.people_present}
     if body.place is not None:
         content["place"] = body.place.strip()
@@ -96,10 +96,10 @@ def _route(body: MovementIn, max_vertices: int, places: Callable[[], Gazetteer]
                            "exactly one of them", field="/route")
     waypoints: list[dict[str, Any]] = []
     raw: Any = body.route
-    field = "route"
+    field = "/route"
     if body.via is not None:
         raw, waypoints = _via(body.via, places())
-        field = "via"
+        field = "/via"
     geom = parse_geometry(raw, field=field, allowed=LINE, max_vertices=max_vertices)
     # Checked again after rounding to 7 decimals, so what is stored is itself a valid route.
     rounded = to_geojson(geom)

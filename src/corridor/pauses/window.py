@@ -92,8 +92,8 @@ def validate_window(
         )
     for z in sorted(set(party_zones)):
         tz = ZoneInfo(z)
-        _refuse_ambiguous(s.astimezone(tz), z, "window.start")
-        _refuse_ambiguous(e.astimezone(tz), z, "window.end")
+        _refuse_ambiguous(s.astimezone(tz), z, "/window/start")
+        _refuse_ambiguous(e.astimezone(tz), z, "/window/end")
     return Window(s, e)
 
 

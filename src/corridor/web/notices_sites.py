@@ -105,6 +105,15 @@ def _coordinate(request: Request, values: dict[str, Any], name: str) -> float | 
                            field=name, extra=OWN) from exc
 
 
+def _whole(text: str) -> int | str:
+    """A whole number typed in the form; anything else is left for the schema to refuse (it
+    takes numbers only as numbers)."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def body_of(request: Request, values: dict[str, Any]) -> SiteIn:
     """The site of the form; the point from lat/lon, else from the place name."""
     _ = gettext(request)
@@ -124,7 +133,7 @@ def body_of(request: Request, values: dict[str, Any]) -> SiteIn:
                            field="lat" if lat is None else "lon", extra=OWN)
     people = values.get("people_present", "").strip()
     raw = {"name": values.get("name", ""), "type": values.get("type", ""), "lat": lat,
-           "lon": lon, "people_present": people or None}
+           "lon": lon, "people_present": _whole(people) if people else None}
     return validated(SiteIn, raw)
 
 
