@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
@@ -26,9 +27,10 @@ from pydantic_core import PydanticCustomError
 from corridor.config import Settings
 from corridor.errors import CorridorError, InvalidInput
 
-# The largest id either database stores (BIGINT; SQLite's INTEGER): larger ones are refused
-# before any query, where they used to overflow into a 500.
-MAX_ID = 2**63 - 1
+# The largest id, version number or log position Corridor stores: PostgreSQL keeps them in
+# 32-bit INTEGER columns, and a larger number bound to one overflows (SQLSTATE 22003, a 500)
+# before the query runs. Larger ones are refused (422, naming the field) before any query.
+MAX_ID = 2**31 - 1
 TIME_EXAMPLE = "2026-05-01T06:00:00+03:00"
 
 # ---- Text and numbers anywhere in a JSON body ----------------------------------------------
@@ -220,8 +222,8 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """A `bbox` query parameter: four finite numbers, west,south,east,north in degrees."""
     try:
         west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError:
-        west = math.nan
+    except ValueError:  # not four numbers (one long number, three, words...)
+        west = south = east = north = math.nan
     if not all(math.isfinite(v) for v in (west, south, east, north)) or not (
             -180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
         raise InvalidInput("bbox is min_lon,min_lat,max_lon,max_lat: four finite numbers, "
@@ -262,16 +264,33 @@ def _invalid(loc: tuple[Any, ...], kind: str, message: str, body: Any = None) ->
                                   body=body)
 
 
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route reads, its dependencies' included."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
 class StrictRoute(APIRoute):
-    """An API route that, before FastAPI reads anything, refuses parameters with text that
-    cannot be stored and bodies that are not strict JSON (NaN, Infinity, invalid UTF-8, NUL or
-    lone surrogates anywhere, keys included), each as 422 naming the parameter or pointer."""
+    """An API route that, before FastAPI reads anything, refuses query parameters it does not
+    take, parameters with text that cannot be stored, and bodies that are not strict JSON
+    (NaN, Infinity, invalid UTF-8, NUL or lone surrogates anywhere, keys included), each as
+    422 naming the parameter or pointer."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         has_body = self.body_field is not None
+        # A misspelt filter (`?stauts=active`) would otherwise be ignored and the whole list
+        # answered as if it had been obeyed.
+        known = _query_names(self.dependant)
 
         async def strict(request: Request) -> Response:
+            unknown = sorted(set(request.query_params) - known)
+            if unknown:
+                raise _invalid(("query", unknown[0]), "query_unknown",
+                               f"unknown query parameter; this operation takes "
+                               f"{', '.join(sorted(known)) or 'none'}")
             params = [*(("path", k, v) for k, v in request.path_params.items()),
                       *(("query", k, v) for k, v in request.query_params.multi_items())]
             for where, name, value in params:
