@@ -13,12 +13,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-import corridor.pauses.replay  # noqa: F401  (registers the pause replayer, as `corridor audit` does)
 from bench.audit_log import build
 from bench.common import Result, median, parse_quick, show, temp_dir
 from corridor.log import merkle
 from corridor.log.audit import AuditResult, AuditState, audit
 from corridor.log.canonical import canonicalize
+from corridor.wiring import register as register_wiring
 
 TARGET_RATE = 5000.0
 
@@ -135,6 +135,7 @@ def _rows(tmp: Path, pauses: int, repeats: int) -> list[Result]:
 
 
 def run(quick: bool = False) -> list[Result]:
+    register_wiring()  # the pause replayer, as `corridor audit` has it
     pauses, repeats = (1000, 1) if quick else (5000, 3)
     with temp_dir() as tmp:
         results = _rows(tmp, pauses, repeats)

@@ -43,6 +43,7 @@ from corridor.incidents.schemas import IncidentIn
 from corridor.notifications import service as notifications
 from corridor.notifications.models import Site
 from corridor.notifications.schemas import MovementIn, SiteIn
+from corridor.wiring import register as register_wiring
 
 with warnings.catch_warnings():  # starlette's note that it prefers httpx2 (not installed)
     warnings.simplefilter("ignore")
@@ -90,6 +91,7 @@ def seed(url: str, folder: Path, scale: Scale, rng: np.random.Generator
     service functions; returns the demo summary and the ids of the movements to check."""
     from corridor.demo.seed import build
 
+    register_wiring()  # the seed's writes go into the change feed, as on a server
     settings = Settings(database_url=url, data_dir=folder)
     (folder / "party-keys").mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)

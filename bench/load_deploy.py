@@ -29,6 +29,7 @@ from corridor.groups.models import Group
 from corridor.incidents.models import Incident
 from corridor.log.models import LogEntry, LogHead, LogPending
 from corridor.notifications.models import Site
+from corridor.wiring import register as register_wiring
 
 START_TIMEOUT_S = 60.0
 
@@ -113,6 +114,7 @@ def _seed_postgres(url: str, folder: Path) -> dict[str, Any]:
     (the demo command only writes SQLite files)."""
     from corridor.demo.seed import build
 
+    register_wiring()  # as `corridor demo` does: the seed's writes go into the change feed
     settings = Settings(database_url=url, data_dir=folder)
     key_dir = folder / "party-keys"
     key_dir.mkdir(mode=0o700, parents=True)

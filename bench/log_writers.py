@@ -33,6 +33,7 @@ from corridor.groups.principal import Principal
 from corridor.log.models import LogPending
 from corridor.notifications import service as notifications
 from corridor.notifications.schemas import SiteIn
+from corridor.wiring import register as register_wiring
 
 
 def _unlogged(self: uow.Change, type: str, payload: dict[str, Any], **_: Any) -> LogPending:
@@ -91,6 +92,7 @@ class Writer:
     made: int = 0
 
     def __post_init__(self) -> None:
+        register_wiring()  # as a server process does (the change feed, in this process too)
         self.engine = make_engine(self.url, pool_size=self.pool_size)
         # batch_log: the server's path (a background integrator numbers the entries).
         self.logged = make_sessionmaker(self.engine, log_key_dir=self.key_dir,

@@ -24,6 +24,7 @@ from corridor import clock
 from corridor.config import Settings, sqlite_url
 from corridor.db import Base, make_engine, make_sessionmaker
 from corridor.migrate import upgrade
+from corridor.wiring import register as register_wiring
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 _pg_skip_reason: list[str] = []
@@ -143,6 +144,12 @@ def db(engine: Engine, settings: Settings) -> Iterator[Session]:
 def _real_clock_after_each_test() -> Iterator[None]:
     yield
     clock.reset_clock()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The suite is an entry point like create_app and the CLI: it registers the listeners,
+    # replayers and alert sources once (corridor.wiring), before any test makes a session.
+    register_wiring()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

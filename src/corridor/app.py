@@ -21,6 +21,7 @@ from corridor.errors import CorridorError
 from corridor.headers import CorridorApp
 from corridor.inputs import pointer, use_settings
 from corridor.limits import BodyLimit, TooLarge, too_large
+from corridor.wiring import register as register_wiring
 
 PROBLEM_BASE = "https://corridor.example/problems/"
 API = "/api/v1"
@@ -103,6 +104,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The Corridor application: API under /api/v1 (the web pages mount here too)."""
+    register_wiring()  # listeners, replayers, alert sources: see corridor.wiring
     settings = settings or get_settings()
     engine = engine or make_engine(settings.resolved_database_url, pool_size=settings.pool_size)
 

@@ -6,6 +6,7 @@ import typer
 
 from corridor.errors import CorridorError
 from corridor.output import fail
+from corridor.wiring import register as register_wiring
 
 app = typer.Typer(
     name="corridor",
@@ -41,6 +42,13 @@ def _register() -> None:
 
 
 _register()
+
+
+@app.callback()
+def _start() -> None:
+    # Before any command, however it is invoked (`corridor`, `python -m corridor`, a test's
+    # runner): listeners, replayers and alert sources (see corridor.wiring).
+    register_wiring()
 
 
 def main() -> None:

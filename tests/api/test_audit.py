@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import corridor.pauses.replay  # noqa: F401  (registers the pause replayer)
 from corridor.client import Client
 from corridor.config import Settings
 from corridor.log import keyfile, merkle, note, signing

@@ -5,11 +5,15 @@ Each source asks the database for what may concern the caller (proposals still o
 without the receipt of the current version, open follow-ups naming the party), through the
 topics' own visibility queries, and reads what it shows beside them in one batch: the alerts
 cost the same statements for 1 pending item as for 1,000.
+
+Sources from topics above this one (operations) are handed in by `register_source`, which
+`corridor.wiring` calls when the application or the CLI starts, never found by importing a
+module by name: a broken import then stops the start instead of quietly dropping the "people
+unaccounted" alert, and asking for alerts with no source registered raises.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -33,7 +37,8 @@ from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, require
 
-OperationsSource = Callable[[Session, Principal], list[AlertOut]]
+AlertSource = Callable[[Session, Principal], list[AlertOut]]
+_SOURCES: dict[str, AlertSource] = {}
 # Alerts in one answer: a party facing a bulk notification of hundreds of sites gets the
 # oldest first and is told there are more, instead of an answer that grows with every site.
 LIMIT, MAX_LIMIT = 200, 1000
@@ -145,30 +150,40 @@ def followups(db: Session, principal: Principal, limit: int = LIMIT) -> list[Ale
     return out
 
 
-def _operations_source() -> OperationsSource | None:
-    """Extension point: unaccounted people and count discrepancies from `corridor.operations`,
-    through its `alerts.for_caller(db, principal)` when that module exists."""
-    try:
-        module = importlib.import_module("corridor.operations.alerts")
-    except ImportError:
-        return None
-    source: OperationsSource = module.for_caller
-    return source
+class NoAlertSources(RuntimeError):
+    """A bug: alerts were asked for in a process that registered no topic's source."""
+
+
+def register_source(name: str, source: AlertSource) -> None:
+    """Add a topic's alerts under `name` (the same source again is a no-op; another one under
+    a name already taken is refused)."""
+    known = _SOURCES.setdefault(name, source)
+    if known is not source:
+        raise ValueError(f"alert source {name!r} is already registered ({known!r})")
+
+
+def sources() -> dict[str, AlertSource]:
+    """The registered sources by name; raises if there are none."""
+    if not _SOURCES:
+        raise NoAlertSources("no alert source is registered (operations' unaccounted people "
+                             "would be missing); call corridor.wiring.register() at start-up "
+                             "(create_app and the CLI do)")
+    return dict(_SOURCES)
 
 
 def for_caller(db: Session, *, principal: Principal, limit: int | None = None) -> AlertsOut:
     """What waits for the caller's organisation, now: at most `limit` alerts, the pauses to sign
     first, then the oldest receipts and follow-ups (`complete` says whether that was all)."""
     require(principal.actor, Action.GROUP_READ, Target(group_id=principal.group.id))
+    registered = sources()
     limit = limit or LIMIT
     alerts = [*consents_awaited(db, principal), *acknowledgements(db, principal, limit),
               *followups(db, principal, limit)]
-    operations = _operations_source()
-    if operations is not None:
-        alerts.extend(operations(db, principal))
+    for source in registered.values():
+        alerts.extend(source(db, principal))
     complete = len(alerts) <= limit
     return AlertsOut(
         organisation=principal.organisation.slug, generated_at=clock.now(),
         alerts=alerts[:limit], complete=complete, limit=limit,
         sources={"pauses": "included", "notifications": "included", "incidents": "included",
-                 "operations": "included" if operations else "not available on this server"})
+                 **dict.fromkeys(registered, "included")})

@@ -5,6 +5,10 @@ signature, must be consistent with the last checkpoint this auditor accepted, th
 hash to the checkpoint's root, and every client signature must verify against a key that the
 log itself registered earlier for the organisation that claims it. Replayers (one per topic)
 rebuild state from the entries so that it can be compared with what the API shows.
+
+The log knows no topic above it: topics' replayers are handed in by `register_replayer`, which
+the application's wiring calls (`corridor.wiring`). An audit with none registered raises
+`NoReplayers` rather than reporting a log whose pauses it never looked at as sound.
 """
 
 from __future__ import annotations
@@ -67,7 +71,26 @@ class Replay:
 
 # A replayer sees each entry (already signature-checked) and updates the replay state.
 Replayer = Callable[[Replay, dict[str, Any]], None]
-REPLAYERS: list[Replayer] = []
+_REPLAYERS: list[Replayer] = []
+
+
+class NoReplayers(RuntimeError):
+    """A bug: an audit was asked for in a process that registered no topic's replayer."""
+
+
+def register_replayer(replayer: Replayer) -> None:
+    """Have every audit replay entries through `replayer` too (registering it again is a no-op)."""
+    if replayer not in _REPLAYERS:
+        _REPLAYERS.append(replayer)
+
+
+def replayers() -> tuple[Replayer, ...]:
+    """The topics' replayers, in the order registered; raises if there are none."""
+    if not _REPLAYERS:
+        raise NoReplayers("no topic has registered a replayer, so the audit would check "
+                          "signatures but not what the entries did; call "
+                          "corridor.wiring.register() first (the CLI does)")
+    return tuple(_REPLAYERS)
 
 
 def replay_groups(replay: Replay, entry: dict[str, Any]) -> None:
@@ -82,9 +105,6 @@ def replay_groups(replay: Replay, entry: dict[str, Any]) -> None:
         record = replay.keys.get(payload["fingerprint"])
         if record is not None:
             record.revoked = True
-
-
-REPLAYERS.append(replay_groups)
 
 
 def check_client_signature(replay: Replay, index: int, entry: dict[str, Any]) -> None:
@@ -160,6 +180,7 @@ def audit(
 ) -> AuditResult:
     """Run every check; raise AuditFailure at the first that fails. `stored_entries` are the
     entries accepted on earlier runs (replayed again, not re-downloaded)."""
+    topics = replayers()  # before any request: an unwired auditor fails at once
     text = source.checkpoint()
     cp = verify_checkpoint(text, state.vkey)
     old_root = base64.b64decode(state.root) if state.root else b""
@@ -185,7 +206,7 @@ def audit(
         state.size, [base64.b64decode(h) for h in state.right_edge])
     replay = Replay(group=group)
     for kept in stored_entries or []:
-        _replay_entry(replay, None, kept, group)
+        _replay_entry(replay, None, kept, group, topics)
     new = redacted = 0
     expected = state.size
     new_data: list[bytes] = []
@@ -196,7 +217,7 @@ def audit(
             tree.append(data.leaf_hash)
             redacted += 1
         else:
-            _replay_entry(replay, index, data, group)
+            _replay_entry(replay, index, data, group, topics)
             tree.append(merkle.leaf_hash(data))
             new_data.append(data)
         expected += 1
@@ -214,7 +235,8 @@ def audit(
     return AuditResult(cp.size, cp.root_hash, text, new, replay, new_data, redacted)
 
 
-def _replay_entry(replay: Replay, index: int | None, data: bytes, group: str) -> None:
+def _replay_entry(replay: Replay, index: int | None, data: bytes, group: str,
+                  topics: tuple[Replayer, ...]) -> None:
     """Check one entry's place and signature, then replay it (`index` None: kept from an
     earlier run, already placed)."""
     try:
@@ -230,5 +252,6 @@ def _replay_entry(replay: Replay, index: int | None, data: bytes, group: str) ->
                            f"entry {index} says it is entry {entry.get('seq')} of "
                            f"group {entry.get('group')!r}")
     check_client_signature(replay, index, entry)
-    for replayer in REPLAYERS:
+    replay_groups(replay, entry)  # the auditor's own: who may sign what
+    for replayer in topics:
         replayer(replay, entry)

@@ -38,8 +38,6 @@ def audit_command(
     json: JsonOption = False,
 ) -> None:
     """Verify a group's log independently; exit 0 only when everything holds."""
-    import corridor.pauses.replay  # noqa: F401  (registers the pause replayer and comparer)
-
     if (server is None) == (tiles_dir is None):
         raise InvalidInput("give exactly one of --server URL or --tiles DIR", field="server")
     state.mkdir(parents=True, exist_ok=True)
@@ -117,7 +115,7 @@ def _discover_key(client: Client | None, group: str) -> str:
 
 
 def _compare_with_api(client: Client | None, group: str, state: dict[str, Any]) -> list[str]:
-    """Each topic that replays state compares it with the API here (see audit.COMPARERS)."""
+    """Each topic that replays state compares it with the API here (see corridor.wiring)."""
     from corridor.log.audit_compare import compare
 
     return compare(client, group, state) if client else []

@@ -7,6 +7,11 @@ feature changed, in the same transaction, whichever service wrote it. The counte
 order and without gaps, and a reader that sees version N has every change up to N. The epoch, a
 random token set when the row is created, tells a cache that the row it knew is gone (a database
 restored or emptied) and that it must load the group afresh.
+
+The listeners are installed by `install()`, which the application factory and the CLI call
+(`corridor.wiring`), not by importing a module: reading the feed before they are installed
+raises `ChangeFeedNotInstalled` instead of serving an index that silently stopped following
+the writes.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from corridor.db import Base
+from corridor.incidents.models import Incident
+from corridor.notifications.models import Site
+from corridor.pauses.models import Pause
 
 SITE, INCIDENT, PAUSE = "site", "incident", "pause"
 
@@ -47,12 +55,11 @@ class FeatureChange(Base):
     subject_id: Mapped[int] = mapped_column(Integer)
 
 
-def _kind(obj: Any) -> str | None:
-    # Imported here: this module is imported by the models it watches.
-    from corridor.incidents.models import Incident
-    from corridor.notifications.models import Site
-    from corridor.pauses.models import Pause
+class ChangeFeedNotInstalled(RuntimeError):
+    """A bug: the feed was read in a process that never installed its listeners."""
 
+
+def _kind(obj: Any) -> str | None:
     if isinstance(obj, Site):
         return SITE
     if isinstance(obj, Incident):
@@ -82,7 +89,6 @@ def _bump(session: Session, group_id: int, count: int) -> int:
 _RECORDED = "corridor.feature_changes"  # session.info: what this transaction has recorded
 
 
-@event.listens_for(Session, "after_flush")
 def _record(session: Session, _context: Any) -> None:
     # A reader reads each changed feature again after the commit, so one record per feature and
     # transaction is enough, however many flushes touched it.
@@ -103,21 +109,46 @@ def _record(session: Session, _context: Any) -> None:
             for i, (kind, id_) in enumerate(sorted(features))])
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost transaction ended: committed or not
         session.info.pop(_RECORDED, None)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_rolled_back(session: Session, _previous: Any) -> None:
     # A savepoint's rollback too: what it recorded is gone from the database, so the next
     # flush must record it again (a record more than needed is harmless).
     session.info.pop(_RECORDED, None)
 
 
+# Every session of the process records its writes, whichever service or sessionmaker made it.
+LISTENERS = (("after_flush", _record), ("after_transaction_end", _forget),
+             ("after_soft_rollback", _forget_rolled_back))
+
+
+def install() -> None:
+    """Record every flush that writes a site, incident or pause (once per process; again is a
+    no-op)."""
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def installed() -> bool:
+    """Whether this process records its writes in the feed."""
+    return all(event.contains(Session, name, listener) for name, listener in LISTENERS)
+
+
+def _require_installed() -> None:
+    if not installed():
+        raise ChangeFeedNotInstalled(
+            "the change feed's listeners are not installed in this process, so the spatial "
+            "index would miss writes; call corridor.wiring.register() at start-up (create_app "
+            "and the CLI do)")
+
+
 def current(session: Session, group_id: int) -> tuple[str | None, int]:
     """(epoch, version) of a group's features; (None, 0) before its first change."""
+    _require_installed()
     row = session.execute(select(FeatureVersion.epoch, FeatureVersion.version)
                           .where(FeatureVersion.group_id == group_id)).first()
     return (None, 0) if row is None else (row.epoch, row.version)
@@ -125,6 +156,7 @@ def current(session: Session, group_id: int) -> tuple[str | None, int]:
 
 def since(session: Session, group_id: int, after: int, upto: int) -> list[tuple[str, int]]:
     """(kind, id) of the features changed after version `after`, up to `upto`, in order."""
+    _require_installed()
     rows = session.execute(
         select(FeatureChange.kind, FeatureChange.subject_id)
         .where(FeatureChange.group_id == group_id, FeatureChange.version > after,

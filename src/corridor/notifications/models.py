@@ -155,7 +155,3 @@ class GroupPlace(LoggedMixin, Base):
     note: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-# Whatever writes a site, incident or pause also records it in the group's change feed.
-from corridor.notifications import changes as _changes  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """Operations' part of the alerts: anyone unaccounted for, and counts in dispute, for the
 convener, the intermediary and the operation's lead (PRODUCT.md: "an alert to the convener and
-the intermediary"). Read by `alerts/service.py` through its extension point; every evacuation's
+the intermediary"). Registered with `alerts/service.py` by `corridor.wiring`; every evacuation's
 reports are read in one batch, not operation by operation."""
 
 from __future__ import annotations

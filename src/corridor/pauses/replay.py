@@ -2,7 +2,8 @@
 
 The auditor does not trust the server's word for a pause's state: it replays the signed entries
 and checks that a pause became agreed only when every required party had signed that very
-version, then compares its result with what the API shows.
+version, then compares its result with what the API shows. `corridor.wiring` registers both
+functions with the auditor.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from typing import Any
 
 from corridor import clock
 from corridor.client import Client
-from corridor.log.audit import REPLAYERS, Replay
-from corridor.log.audit_compare import COMPARERS
+from corridor.log.audit import Replay
 from corridor.pauses.lifecycle import State, next_state, stored_after_clock, withdrawal_move
 
 
@@ -85,6 +85,3 @@ def compare_pauses(client: Client, group: str, state: dict[str, Any]) -> list[st
             problems.append(f"pause {pause_id} is shown by the API but has no log entry")
     return problems
 
-
-REPLAYERS.append(replay_pauses)
-COMPARERS.append(compare_pauses)
