@@ -97,7 +97,7 @@ def test_bad_amendments_name_the_field_and_record_nothing(client: TestClient, wo
         (amend(client, world, "sites", site["id"], site_body()), 422, "/version"),
         (amend(client, world, "movements", movement["id"], movement_body(
             version=1, route={"type": "LineString", "coordinates": [[37.5, 47.1]]})), 422,
-         "route"),
+         "/route/coordinates"),
         (amend(client, world, "movements", movement["id"], movement_body(
             version=1, hours=-2)), 422, "/arrival"),
         (amend(client, world, "movements", 99999, movement_body(version=1)), 404, "movement"),
