@@ -50,7 +50,7 @@ def test_notices_are_sent_acknowledged_and_checked_from_the_cli(corridor: Corrid
         for party in ("kyiv", "moscow"):
             c.run("movements", "ack", mid, *as_(party))
         wrong = c.run("movements", "ack", mid, "--party", "kyiv", *as_("moscow"), ok=False)
-        assert wrong.returncode == 2 and "(party)" in wrong.stderr
+        assert wrong.returncode == 2 and "(/party)" in wrong.stderr
         [shown] = c.json("movements", "list", *as_("aid"))
         assert {a["party"]: a["status"] for a in shown["acknowledgements"]} == {
             "kyiv": "acknowledged", "moscow": "acknowledged"}

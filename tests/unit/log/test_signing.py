@@ -48,7 +48,7 @@ def test_public_keys_round_trip_through_padded_base64() -> None:
 def test_a_malformed_public_key_is_invalid_input_naming_the_field(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         signing.decode_public_key(text)
-    assert caught.value.field == "public_key"
+    assert caught.value.field == "/public_key"
 
 
 def test_a_private_key_file_is_pkcs8_pem_readable_only_by_its_owner(tmp_path: Path) -> None:
