@@ -213,22 +213,23 @@ def _unique(names: list[str], field: str) -> None:
         seen.add(n)
 
 
-def parse_instance(data: Any) -> Instance:
-    """An Instance from JSON-like data, or InvalidInput naming the first wrong field."""
+def parse_instance(data: Any, *, at: str = "") -> Instance:
+    """An Instance from JSON-like data, or InvalidInput naming the first wrong field as a JSON
+    pointer: into the file itself (the CLI), or below `at` (the API's body has it at
+    /instance)."""
     if not isinstance(data, dict):
-        raise InvalidInput("an instance is a JSON object", field="/instance")
+        raise InvalidInput("an instance is a JSON object", field=at or "body")
     try:
         return Instance.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         ctx = first.get("ctx") or {}
         refused = ctx.get("error")
-        # Named as the API's `field`: a JSON pointer into the request, the instance at /instance.
         if isinstance(refused, _Refused):
-            field = "/instance" + dotted_to_pointer(refused.field)
+            field = at + dotted_to_pointer(refused.field)
             raise InvalidInput(f"{field}: {refused}", field=field) from None
         where = pointer(first.get("loc", ()), data)
-        field = "/instance" + ("" if where == "body" else where)
+        field = (at or "body") if where == "body" else at + where
         raise InvalidInput(f"{field}: {first.get('msg', 'invalid')}", field=field) from None
 
 

@@ -37,7 +37,7 @@ def plan_instance(request: PlanRequest, data: dict[str, Any] | None = None) -> d
         raise InvalidInput("give an instance, or a pause to plan for", field="/instance")
     if request.step_minutes is not None:
         data["step_minutes"] = request.step_minutes
-    given = parse_instance(data)
+    given = parse_instance(data, at="/instance")
     planned = given
     if request.safety:
         planned = with_percentile_delays(given, parse_safety(request.safety))

@@ -45,7 +45,7 @@ def test_a_report_after_a_vehicles_last_stop_is_refused() -> None:
               Count(3, last, "bus", "icrc", People(adults=5))]
     with pytest.raises(InvalidInput, match="finished its journey at Zaporizhzhia") as caught:
         reconcile(counts, [], lead="icrc")
-    assert caught.value.field == "stage"
+    assert caught.value.field == "/stage"
 
 
 def test_a_head_count_above_those_aboard_is_refused_with_both_numbers() -> None:
@@ -53,7 +53,7 @@ def test_a_head_count_above_those_aboard_is_refused_with_both_numbers() -> None:
               Count(2, BEZIMENNE, "bus", "icrc", People(adults=6))]
     with pytest.raises(InvalidInput) as caught:
         reconcile(counts, [], lead="icrc")
-    assert caught.value.field == "people.adults"
+    assert caught.value.field == "/people/adults"
     assert (caught.value.extra["counted"], caught.value.extra["at_most"]) == (6, 5)
 
 

@@ -213,7 +213,7 @@ def test_any_reports_are_either_refused_with_a_field_or_reconciled_without_a_neg
         result = run(reports)
     except InvalidInput as exc:
         assert exc.field is not None
-        assert exc.field == "stage" or exc.field.removeprefix("people.") in CATEGORIES
+        assert exc.field == "/stage" or exc.field.removeprefix("/people/") in CATEGORIES
         return
     assert_identity(result.total)
     for v in result.vehicles:

@@ -20,39 +20,39 @@ def refused(body: dict[str, Any]) -> InvalidInput:
 
 def test_a_window_shorter_than_one_step_is_refused_naming_the_window() -> None:
     err = refused(data(window={"hours": 0.1}, step_minutes=15))
-    assert err.field == "window.hours" and "shorter than one time step" in err.detail
+    assert err.field == "/window/hours" and "shorter than one time step" in err.detail
 
 
 def test_an_instance_without_vehicles_is_refused() -> None:
-    assert refused(data(vehicles=[])).field == "vehicles"
+    assert refused(data(vehicles=[])).field == "/vehicles"
     body = data()
     for v in body["vehicles"]:
         v["count"] = 0
-    assert refused(body).field == "vehicles"
+    assert refused(body).field == "/vehicles"
 
 
 def test_a_negative_count_is_refused_naming_its_field() -> None:
     body = data()
     body["sites"][1]["waiting"]["children"] = -3
-    assert refused(body).field == "sites.1.waiting.children"
+    assert refused(body).field == "/sites/1/waiting/children"
     body = data()
     body["vehicles"][0]["count"] = -1
-    assert refused(body).field == "vehicles.0.count"
+    assert refused(body).field == "/vehicles/0/count"
 
 
 def test_a_site_beyond_the_corridor_and_a_corridor_without_length_are_refused() -> None:
     body = data()
     body["sites"][0]["km"] = 75
-    assert refused(body).field == "sites.0.km"
+    assert refused(body).field == "/sites/0/km"
     body = data(corridor={"checkpoints": []})
-    assert refused(body).field == "corridor.length_km"
+    assert refused(body).field == "/corridor/length_km"
 
 
 def test_unknown_fields_and_duplicate_names_are_refused() -> None:
-    assert refused(data(names_of_evacuees=["x"])).field == "names_of_evacuees"
+    assert refused(data(names_of_evacuees=["x"])).field == "/names_of_evacuees"
     body = data()
     body["sites"][1]["name"] = "Near"
-    assert refused(body).field == "sites.1.name"
+    assert refused(body).field == "/sites/1/name"
 
 
 def test_a_category_no_vehicle_may_carry_is_reported_unserved_not_refused() -> None:

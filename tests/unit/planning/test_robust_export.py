@@ -23,7 +23,7 @@ def test_p80_delays_are_longer_than_the_mean_and_bad_percentiles_are_refused() -
     assert slower.corridor.checkpoints[0].delay_minutes > 20
     with pytest.raises(InvalidInput) as exc:
         parse_safety("P100")
-    assert exc.value.field == "safety"
+    assert exc.value.field == "/safety"
 
 
 def test_a_plan_made_with_safety_margins_is_less_often_caught_inside() -> None:
