@@ -1,4 +1,6 @@
-"""Browser fixtures: one chromium per test session, a demo server per test module."""
+"""Browser fixtures: one chromium per test session; a demo server per test module that changes
+data, and one shared by the modules marked `reads_demo_only` (building a demo and starting its
+server is the slow part of a browser module)."""
 
 from __future__ import annotations
 
@@ -22,8 +24,26 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "reads_demo_only: the module changes no data (logging in aside), so it "
+        "shares the session's demo server")
+
+
+@pytest.fixture(scope="session")
+def shared_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    with demo_server(tmp_path_factory.mktemp("shared-demo")) as running:
+        yield running
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Demo]:
+    """A module that changes data gets a demo of its own, so that what it changes is not what
+    another module's assertions read; a read-only module gets the shared one."""
+    if request.node.get_closest_marker("reads_demo_only") is not None:
+        yield request.getfixturevalue("shared_demo")
+        return
     with demo_server(tmp_path_factory.mktemp("demo")) as running:
         yield running
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.web.browser.harness import Demo, new_page, screenshot, serious_accessibility_violations
+
+# Changes no data: shares the session's demo server.
+pytestmark = pytest.mark.reads_demo_only
 
 
 def _result(page: Page, box: str = "#proof-check") -> str:

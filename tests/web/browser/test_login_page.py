@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.web.browser.harness import (
@@ -10,6 +11,10 @@ from tests.web.browser.harness import (
     screenshot,
     serious_accessibility_violations,
 )
+
+# Changes no data (one failed login, which the next right password resets): shares the session's
+# demo server.
+pytestmark = pytest.mark.reads_demo_only
 
 
 def test_a_member_logs_in_and_lands_on_the_overview(browser: Browser, demo: Demo) -> None:

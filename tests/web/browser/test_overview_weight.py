@@ -7,9 +7,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.web.browser.harness import SCREENSHOTS, Demo, new_page
+
+# Changes no data: shares the session's demo server.
+pytestmark = pytest.mark.reads_demo_only
 
 LIMIT = 300 * 1024
 # A 3G-like link: 400 ms round trip, 400 kbit/s down, 200 kbit/s up.
