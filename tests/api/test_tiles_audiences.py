@@ -23,6 +23,9 @@ from tests.factories import World
 from tests.notifications_helpers import notify_site
 from tests.pauses_helpers import API
 
+# The log's own tests: tiles are exported up to the newest checkpoint, signed per change here.
+pytestmark = pytest.mark.checkpoint_per_change
+
 
 @pytest.fixture
 def export(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
