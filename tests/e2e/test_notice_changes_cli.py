@@ -28,7 +28,7 @@ def test_places_and_changes_to_notices_from_the_cli(corridor: Corridor, tmp_path
         assert place["source"] == "group"
         again = c.run("places", "add", "--name", "AZOVSTAL", "--lon", "37", "--lat", "47",
                       *as_("ocha"), ok=False)
-        assert again.returncode != 0 and "(name)" in again.stderr
+        assert again.returncode != 0 and "(/name)" in again.stderr
         found = c.json("places", "list", "-q", "azov", *as_("aid"))
         assert found[0]["name"] == "Azovstal"
 
@@ -39,7 +39,7 @@ def test_places_and_changes_to_notices_from_the_cli(corridor: Corridor, tmp_path
         assert amended["version"] == 2 and (amended["lon"], amended["lat"]) == (37.61, 47.098)
         stale = c.run("sites", "amend", str(site["id"]), "--version", "1", "--name", "X",
                       *as_("aid"), ok=False)
-        assert stale.returncode != 0 and "(version)" in stale.stderr
+        assert stale.returncode != 0 and "(/version)" in stale.stderr
         c.run("sites", "withdraw", str(site["id"]), "--version", "2", *as_("aid"))
         assert c.json("sites", "list", *as_("kyiv")) == []
 
