@@ -215,6 +215,7 @@ def test_another_groups_operation_and_its_participants_do_not_exist_for_the_call
     assert r.status_code == 404 and log_size(db) == before
 
 
+@pytest.mark.checkpoint_per_change
 def test_the_audit_replays_a_log_with_participant_entries_and_agrees_with_the_api(
     client: TestClient, world: World, db: Session
 ) -> None:
