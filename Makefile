@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml package-lock.json | cksum
 demo: $(STAMP)
 	$(VENV)/bin/corridor demo
 
+# Two worker processes (pytest-xdist), a test file each at a time: the machines have two cores.
 test: $(STAMP) system
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

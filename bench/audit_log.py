@@ -101,7 +101,7 @@ def build(tmp: Path, pauses: int) -> BuiltLog:
                 log.sequence(db, group_id=group.id)
                 db.expunge_all()
                 group = groups.get_group(db, slug=ldb.group.slug)
-            cp = checkpoints.current(db, group=group)
+            cp = checkpoints.current(db, group_id=group.id)
             entries = list(db.scalars(select(LogEntry.data).where(
                 LogEntry.group_id == group.id, LogEntry.seq < cp.size).order_by(LogEntry.seq)))
             return BuiltLog(group.slug, group.log_verifier_key, cp.note, entries)

@@ -47,8 +47,8 @@ from bench.deconflict_world import (
     run_check,
     scan,
 )
-from corridor.notifications import check
-from corridor.notifications.check import IncidentFacts
+from corridor.deconfliction import check
+from corridor.deconfliction.check import IncidentFacts
 
 SITES, INCIDENTS, PAUSES, MOVEMENTS = 100_000, 50_000, 1_000, 10_000
 ONE_CHECK_P50, ONE_CHECK_P99, RECHECK_S, SCAN_RATIO = 0.002, 0.010, 5.0, 100.0

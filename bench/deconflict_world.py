@@ -18,10 +18,10 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, Point
 
+from corridor.deconfliction import check
+from corridor.deconfliction.check import IncidentFacts, PauseFacts, SiteFacts, Trip
 from corridor.geo.index import SpatialIndex
-from corridor.geo.metric import distances_m
-from corridor.notifications import check
-from corridor.notifications.check import IncidentFacts, PauseFacts, SiteFacts, Trip
+from corridor.geo.metric import distances_m, pause_zone
 
 Array = np.ndarray[Any, Any]
 REGION = (22.2, 44.4, 40.2, 52.3)  # west, south, east, north: Ukraine's bounding box
@@ -57,7 +57,7 @@ class World:
         self.pause_zones = np.array([p.zone for p in self.pauses.values()], dtype=object)
 
     def build_index(self) -> None:
-        """Load the group into its index, as `notifications.features` does from the database."""
+        """Load the group into its index, as `deconfliction.features` does from the database."""
         self.index.upsert_many(check.SITE, ((str(k), s.point) for k, s in self.sites.items()))
         by_day: dict[str, list[tuple[str, Point]]] = {}
         for k, i in self.incidents.items():
@@ -115,7 +115,7 @@ def make_world(rng: np.random.Generator, *, sites: int, incidents: int, pauses: 
         area = None
         if rng.random() < 0.3:
             area = shapely.buffer(Point(corridor.coords[0]), float(rng.uniform(0.02, 0.12)))
-        zone, kind = check.pause_zone(area, corridor, float(rng.uniform(500, 5000)))
+        zone, kind = pause_zone(area, corridor, float(rng.uniform(500, 5000)))
         agreed = bool(rng.random() < 0.4)
         pause_facts[i] = PauseFacts(
             i, f"pause {i}", "agreed" if agreed else "proposed", agreed, start,

@@ -30,6 +30,7 @@ from corridor.db import make_engine, make_sessionmaker
 from corridor.groups import service as groups
 from corridor.groups.models import Person
 from corridor.groups.principal import Principal
+from corridor.log.integrator import attach as attach_integrator
 from corridor.log.models import LogPending
 from corridor.notifications import service as notifications
 from corridor.notifications.schemas import SiteIn
@@ -94,9 +95,10 @@ class Writer:
     def __post_init__(self) -> None:
         register_wiring()  # as a server process does (the change feed, in this process too)
         self.engine = make_engine(self.url, pool_size=self.pool_size)
-        # batch_log: the server's path (a background integrator numbers the entries).
+        # The server's path: a background integrator numbers the entries.
         self.logged = make_sessionmaker(self.engine, log_key_dir=self.key_dir,
-                                        checkpoint_interval=1.0, batch_log=True)
+                                        checkpoint_interval=1.0)
+        attach_integrator(self.logged)
         # The baseline's change has no entry, which the guard of `logged` sessions refuses.
         info = {k: v for k, v in self.logged.kw["info"].items() if k != "integrator"}
         self.plain = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)

@@ -37,19 +37,25 @@ def _normalise(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str | None]:
-    """A migrated, empty PostgreSQL database for this run, or None when there is no server."""
+    """A migrated, empty PostgreSQL database for this run, or None when there is no server.
+
+    With `pytest -n N` (pytest-xdist) each worker process gets a database of its own, named
+    after the given one (CI's) or made up, on the same server: workers truncate their tables
+    after every test and must not truncate each other's."""
     given = os.environ.get("CORRIDOR_TEST_POSTGRES_URL")
-    if given:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if given and not worker:
         url = _normalise(given)
         _reset_schema(url)
         upgrade(url)
         yield url
         return
-    server = make_url(DEFAULT_SERVER)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    server = make_url(_normalise(given)) if given else make_url(DEFAULT_SERVER)
+    name = f"{server.database}_{worker}" if given else f"corridor_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            name = f"corridor_test_{uuid.uuid4().hex[:10]}"
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         where = f"{server.host}:{server.port}"
@@ -182,8 +188,22 @@ def client(app: Any) -> Iterator[Any]:
         yield c
 
 
-@pytest.fixture
-def world(db: Session, settings: Settings) -> Any:
-    from tests.factories import make_world
+# One built world per backend for the run; each test that asks for it gets it restored.
+_world_snapshots: dict[str, Any] = {}
 
-    return make_world(db, settings)
+
+@pytest.fixture
+def world(db: Session, settings: Settings, engine: Engine, backend: str,
+          request: pytest.FixtureRequest) -> Any:
+    """The synthetic group (`tests.factories.make_world`), built once per backend and restored
+    into each test's database; the log's own tests (a checkpoint per change) build it anew."""
+    from tests.factories import WorldSnapshot, make_world
+
+    if request.node.get_closest_marker("checkpoint_per_change") is not None:
+        return make_world(db, settings)
+    snapshot = _world_snapshots.get(backend)
+    if snapshot is None:
+        built = make_world(db, settings)
+        _world_snapshots[backend] = WorldSnapshot.take(engine, built, settings.log_key_dir)
+        return built
+    return snapshot.restore(engine, db, settings.log_key_dir)

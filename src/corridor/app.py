@@ -14,40 +14,34 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridor import __version__
+from corridor.alerts.api import router as alerts_router
 from corridor.backpressure import Backpressure
 from corridor.config import Settings, get_settings
 from corridor.db import make_engine, make_sessionmaker
+from corridor.deconfliction.api import router as deconfliction_router
 from corridor.errors import CorridorError
+from corridor.groups.api import me_router
+from corridor.groups.api import router as groups_router
 from corridor.headers import CorridorApp
+from corridor.incidents.api import router as incidents_router
 from corridor.inputs import pointer, use_settings
-from corridor.limits import BodyLimit, TooLarge, too_large
+from corridor.limits import BodyLimit, TooLarge, too_large_handler
+from corridor.log.integrator import attach as attach_integrator
+from corridor.notifications.api import router as notifications_router
+from corridor.openapi import allowed_methods
+from corridor.openapi import install as install_openapi
+from corridor.operations.api import router as operations_router
+from corridor.pauses.api import router as pauses_router
+from corridor.places.api import router as places_router
+from corridor.planning.api import router as planning_router
+from corridor.problems import problem, problem_of, status_of
+from corridor.transparency.api import router as log_router
+from corridor.web.incidents_limits import page as too_large_page
+from corridor.web.pages import mount
+from corridor.web.render import error_page
 from corridor.wiring import register as register_wiring
 
-PROBLEM_BASE = "https://corridor.example/problems/"
 API = "/api/v1"
-
-
-def problem(
-    status: int,
-    type_: str,
-    title: str,
-    detail: str,
-    *,
-    field: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + type_,
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if field is not None:
-        body["field"] = field
-    body.update(extra or {})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json",
-                        headers=headers)
 
 
 def _is_page(request: Request) -> bool:
@@ -58,10 +52,8 @@ def _is_page(request: Request) -> bool:
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CorridorError)
     if _is_page(request):
-        from corridor.web.pages import error_page
-
-        return error_page(request, exc.status, exc.title, exc.detail)
-    return problem(exc.status, exc.type, exc.title, exc.detail, field=exc.field, extra=exc.extra)
+        return error_page(request, status_of(exc), exc.title, exc.detail)
+    return problem_of(exc)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -88,15 +80,11 @@ def _field_of(error: Any, body: Any) -> str:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if _is_page(request):
-        from corridor.web.pages import error_page
-
         return error_page(request, exc.status_code, str(exc.detail), "")
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
     response = problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
     response.headers.update(exc.headers or {})
     if exc.status_code == 405:
-        from corridor.openapi import allowed_methods
-
         # Every method of the path, not only those of the first route that matched it.
         response.headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
     return response
@@ -136,28 +124,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         engine,
         log_key_dir=settings.log_key_dir,
         checkpoint_interval=settings.checkpoint_interval_seconds,
-        batch_log=True,
         wait_for_index=settings.wait_for_index_seconds,
     )
+    attach_integrator(app.state.sessionmaker)
     app.add_exception_handler(CorridorError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(TooLarge, too_large)
+    app.add_exception_handler(TooLarge, too_large_handler(too_large_page))
     app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes,
-                       max_evidence_bytes=settings.max_evidence_bytes)
+                       max_evidence_bytes=settings.max_evidence_bytes, page=too_large_page)
     app.add_middleware(Backpressure, limit=settings.concurrency, wait=settings.busy_wait_seconds,
                        threads=settings.worker_threads)
-
-    from corridor.alerts.api import router as alerts_router
-    from corridor.groups.api import me_router
-    from corridor.groups.api import router as groups_router
-    from corridor.incidents.api import router as incidents_router
-    from corridor.log.api import router as log_router
-    from corridor.notifications.api import router as notifications_router
-    from corridor.notifications.places_api import router as places_router
-    from corridor.operations.api import router as operations_router
-    from corridor.pauses.api import router as pauses_router
-    from corridor.planning.api import router as planning_router
 
     @app.get(f"{API}/health", tags=["health"])
     def health() -> dict[str, str]:
@@ -168,16 +145,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(log_router, prefix=API)
     app.include_router(pauses_router, prefix=API)
     app.include_router(notifications_router, prefix=API)
+    app.include_router(deconfliction_router, prefix=API)
     app.include_router(places_router, prefix=API)
     app.include_router(incidents_router, prefix=API)
     app.include_router(alerts_router, prefix=API)
     app.include_router(operations_router, prefix=API)
     app.include_router(planning_router, prefix=API)
-    from corridor.web.pages import mount
-
     mount(app)
-    from corridor.openapi import install as install_openapi
-
     install_openapi(app)  # the document as the server really answers (problems, auth, media)
     return app
 

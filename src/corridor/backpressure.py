@@ -14,6 +14,8 @@ import anyio.to_thread
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from corridor.problems import problem
+
 # Not counted: live-update streams stay open for hours and hold no connection between polls;
 # static files and the health check touch no database and must answer a busy server too.
 EXEMPT_PATHS = frozenset({"/events", "/api/v1/health", "/basemap.geojson", "/favicon.ico"})
@@ -34,8 +36,6 @@ class Backpressure:
     sets the worker-thread limit, so threads are sized with the requests they serve."""
 
     def __init__(self, app: ASGIApp, *, limit: int, wait: float, threads: int) -> None:
-        from corridor.app import problem  # not at the top: corridor.app imports this module
-
         self.app = app
         self.limit = limit
         self.wait = wait

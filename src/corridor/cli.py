@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import typer
 
+from corridor.demo.cli import register as register_demo
 from corridor.errors import CorridorError
+from corridor.groups.cli import register as register_groups
+from corridor.incidents.cli import register as register_incidents
+from corridor.notifications.cli import register as register_notifications
+from corridor.operations.cli import register as register_operations
 from corridor.output import fail
+from corridor.pauses.cli import register as register_pauses
+from corridor.places.cli import register as register_places
+from corridor.planning.cli import register as register_planning
+from corridor.server_cli import register as register_server
+from corridor.transparency.cli import register as register_log
 from corridor.wiring import register as register_wiring
 
 app = typer.Typer(
@@ -17,31 +27,17 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from corridor.demo.cli import register as register_demo
-    from corridor.groups.cli import register as register_groups
-    from corridor.incidents.cli import register as register_incidents
-    from corridor.log.cli import register as register_log
-    from corridor.notifications.cli import register as register_notifications
-    from corridor.notifications.places_cli import register as register_places
-    from corridor.operations.cli import register as register_operations
-    from corridor.pauses.cli import register as register_pauses
-    from corridor.planning.cli import register as register_planning
-    from corridor.server_cli import register as register_server
-
-    register_server(app)
-    register_groups(app)
-    register_log(app)
-    register_pauses(app)
-    register_notifications(app)
-    register_places(app)
-    register_incidents(app)
-    register_operations(app)
-    register_demo(app)
-    register_planning(app)
-
-
-_register()
+# Each topic adds its commands.
+register_server(app)
+register_groups(app)
+register_log(app)
+register_pauses(app)
+register_notifications(app)
+register_places(app)
+register_incidents(app)
+register_operations(app)
+register_demo(app)
+register_planning(app)
 
 
 @app.callback()

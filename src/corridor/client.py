@@ -14,8 +14,11 @@ PAGE = 200  # the largest page a list gives (corridor.paging.MAX_LIMIT)
 
 
 class ServerError(CorridorError):
+    """A refusal from a Corridor server (or no answer: `status` 0), with its HTTP status."""
+
     type = "server-error"
     title = "The server refused the request"
+    status = 0
 
 
 class Client:

@@ -35,13 +35,3 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self.at = self.at + delta
-
-
-class OffsetClock:
-    """The system clock shifted by a fixed amount; the demo uses it to replay 2022 'live'."""
-
-    def __init__(self, offset: timedelta) -> None:
-        self.offset = offset
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset

@@ -119,7 +119,7 @@ def _take_sqlite_writer_lock(db: Session, url: str) -> None:
     with _SQLITE_WRITERS_GUARD:
         lock = _SQLITE_WRITERS.setdefault(url, threading.Lock())
     if not lock.acquire(timeout=WRITE_WAIT_SECONDS):
-        # Read by the unit of work as any other lock timeout: a 409 that says to retry.
+        # Read by the unit of work as any other lock timeout: a conflict that says to retry.
         raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
     db.info[_HELD] = lock
     if not db.info.get(_HOOKED):
@@ -161,15 +161,14 @@ def make_sessionmaker(
     *,
     log_key_dir: Path | None = None,
     checkpoint_interval: float = 1.0,
-    batch_log: bool = False,
     wait_for_index: float = 0.0,
 ) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (services return them).
 
     `info` carries where the groups' log keys live, so that integrating the log can sign a
-    checkpoint without every service function passing settings along. With `batch_log` (a
-    server process) a background integrator numbers the log; requests wait for it only up to
-    `wait_for_index` seconds (0: they are answered at commit).
+    checkpoint without every service function passing settings along. A server process attaches
+    a background integrator (`corridor.log.integrator.attach`) that numbers the log; requests
+    wait for it only up to `wait_for_index` seconds (0: they are answered at commit).
     """
     info: dict[str, object] = {
         "log_key_dir": log_key_dir,
@@ -178,11 +177,6 @@ def make_sessionmaker(
     }
     maker = sessionmaker(bind=engine, expire_on_commit=False, info=info)
     install_log_guard(maker)
-    if batch_log:
-        from corridor.log.integrator import Integrator
-
-        # Requests that wait for their index (tests) want a round at once, not a batch.
-        maker.kw["info"]["integrator"] = Integrator(maker, gap=0.0 if wait_for_index else 0.2)
     return maker
 
 

@@ -1,7 +1,9 @@
-"""Domain errors: plain exceptions, mapped once to RFC 9457 problem details in `app.py`.
+"""Domain errors: plain exceptions that say what kind of refusal they are, never an HTTP status.
 
-Each error carries a stable `type` slug (the URI is built from it), an HTTP status, a message that
-says what was wrong and what would be accepted, and where possible the field that was wrong.
+Each carries a `kind` (`not_found`, `forbidden`, `conflict`, `invalid`...), a stable `type` slug
+(the problem URI is built from it), a message that says what was wrong and what would be
+accepted, and where possible the field that was wrong. `corridor.problems` maps each kind to a
+status once, for the API and the web pages alike; services know nothing of HTTP.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ class CorridorError(Exception):
 
     type: str = "error"
     title: str = "Request refused"
-    status: int = 400
+    kind: str = "refused"
 
     def __init__(
         self, detail: str, *, field: str | None = None, extra: dict[str, Any] | None = None
@@ -28,31 +30,31 @@ class CorridorError(Exception):
 class NotFound(CorridorError):
     type = "not-found"
     title = "Not found"
-    status = 404
+    kind = "not_found"
 
 
 class Unauthenticated(CorridorError):
     type = "unauthenticated"
     title = "Authentication required"
-    status = 401
+    kind = "unauthenticated"
 
 
 class Forbidden(CorridorError):
     type = "forbidden"
     title = "Not permitted"
-    status = 403
+    kind = "forbidden"
 
 
 class InvalidInput(CorridorError):
     type = "invalid-input"
     title = "Invalid input"
-    status = 422
+    kind = "invalid"
 
 
 class Conflict(CorridorError):
     type = "conflict"
     title = "Conflict"
-    status = 409
+    kind = "conflict"
 
 
 class InvalidTransition(Conflict):
@@ -65,22 +67,22 @@ class InvalidTransition(Conflict):
 class InvalidSignature(CorridorError):
     type = "invalid-signature"
     title = "Signature refused"
-    status = 422
+    kind = "invalid"
 
 
 class PayloadTooLarge(CorridorError):
     type = "payload-too-large"
     title = "Request body too large"
-    status = 413
+    kind = "too_large"
 
 
 class UnsupportedMediaType(CorridorError):
     type = "unsupported-media-type"
     title = "Unsupported media type"
-    status = 415
+    kind = "unsupported_media_type"
 
 
 class SchemaOutOfDate(CorridorError):
     type = "schema-out-of-date"
     title = "Database schema out of date"
-    status = 503
+    kind = "unavailable"

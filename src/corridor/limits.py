@@ -9,12 +9,19 @@ is one, and has its own handler, registered by `create_app`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from corridor.problems import problem
+
+# The page a browser gets for a body too large, given the largest file it may send: the web
+# layer's, handed in by `create_app` (this module sits below the web pages).
+Page = Callable[[Request, int], Response]
 
 # Where evidence files are sent: the API's raw upload, and the two incident forms.
 _EVIDENCE_PATHS = re.compile(
@@ -42,8 +49,10 @@ class BodyLimit:
     """Refuse bodies over the limit: a declared length before any route runs, a streamed one
     as soon as the bytes read pass it."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_evidence_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_evidence_bytes: int,
+                 page: Page) -> None:
         self.app = app
+        self.page = page
         self.max_body_bytes = max_body_bytes
         self.max_evidence_bytes = max_evidence_bytes
 
@@ -57,7 +66,7 @@ class BodyLimit:
         file_bytes = min(max_bytes, self.max_evidence_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-            await refuse(scope, receive, send, TooLarge(max_bytes, file_bytes))
+            await refuse(scope, receive, send, TooLarge(max_bytes, file_bytes), self.page)
             return
         seen = 0
 
@@ -73,28 +82,28 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except TooLarge as exc:  # read outside a route (the handler answers those inside)
-            await refuse(scope, receive, send, exc)
+            await refuse(scope, receive, send, exc, self.page)
 
 
-async def too_large(request: Request, exc: Exception) -> Response:
+def too_large_handler(page: Page) -> Callable[[Request, Exception], Awaitable[Response]]:
     """The handler of `TooLarge` raised while a route reads its body."""
-    assert isinstance(exc, TooLarge)
-    return await _response(request, exc)
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, TooLarge)
+        return await _response(request, exc, page)
+
+    return handler
 
 
-async def refuse(scope: Scope, receive: Receive, send: Send, exc: TooLarge) -> None:
-    response = await _response(Request(scope, receive), exc)
+async def refuse(scope: Scope, receive: Receive, send: Send, exc: TooLarge, page: Page) -> None:
+    response = await _response(Request(scope, receive), exc, page)
     await response(scope, receive, send)
 
 
-async def _response(request: Request, exc: TooLarge) -> Response:
+async def _response(request: Request, exc: TooLarge, page: Page) -> Response:
     if not request.url.path.startswith("/api/"):
         # A browser posting a form (an evidence file too large): a page in its language.
-        from corridor.web.incidents_limits import page
-
         return await run_in_threadpool(page, request, exc.file_bytes)
-    from corridor.app import problem  # not at the top: corridor.app imports this module
-
     return problem(413, "payload-too-large", "Request body too large",
                    f"the body exceeds {exc.max_bytes} bytes", field="body",
                    extra={"max_bytes": exc.max_bytes})

@@ -16,7 +16,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from corridor.deps import get_principal
+from corridor.groups.auth import get_principal
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}

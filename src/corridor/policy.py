@@ -3,8 +3,9 @@
 Rules are data: each action names the member kinds that may take it, the lowest role, and whether
 the target must belong to the actor's own organisation (for an operation: its lead, or for
 recording also a participant the lead or the convener added). Roles are ranked (an admin may
-do what a negotiator may). Another group's objects do not exist for the actor (404, not 403),
-so that a token never reveals what other groups hold. Later topics add their actions to RULES.
+do what a negotiator may). Another group's objects do not exist for the actor (not found,
+not forbidden), so that a token never reveals what other groups hold. Later topics add their
+actions to RULES.
 """
 
 from __future__ import annotations

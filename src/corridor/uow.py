@@ -6,7 +6,7 @@
 
 It opens the write transaction (on SQLite the only BEGIN IMMEDIATE, see `db.py`), commits the
 change and its log entries together, and turns every database race (a unique violation, a stale
-row version, a serialization failure, a lock timeout) into the same 409 problem. After the
+row version, a serialization failure, a lock timeout) into the same conflict. After the
 commit the entry is handed to the log's integrator; the caller is answered at once. The guard
 in `db.py` refuses any commit that changes a logged table without a log entry, so a path that
 bypasses this module fails loudly instead of leaving a hole in the record.
@@ -70,7 +70,7 @@ def is_race(exc: BaseException) -> bool:
 
 
 def race_conflict(subject: str, exc: BaseException) -> Conflict:
-    """The one 409 every race becomes, whatever the topic."""
+    """The one conflict every race becomes, whatever the topic."""
     conflict = Conflict(
         f"the {subject} changed while this request was being made (another change came "
         "first); read it again and retry", field=subject if " " not in subject else None)
@@ -83,7 +83,7 @@ def change(db: Session, *, group: GroupRef | None, actor: log.LogActor,
            subject: str = "record") -> Iterator[Change]:
     """Run the body as one logged change: all of it with its entries, or nothing.
 
-    `subject` names what a racing writer changed, in the 409 ("the pause changed …")."""
+    `subject` names what a racing writer changed, in the conflict ("the pause changed …")."""
     ch = Change(db, group, actor)
     with _transaction(db, subject):
         yield ch
@@ -117,7 +117,7 @@ def write(db: Session, *, subject: str = "record") -> Iterator[Session]:
 @contextmanager
 def _transaction(db: Session, subject: str) -> Iterator[None]:
     """A write transaction: committed if the body finishes, rolled back if not, and a race
-    with another writer reported as the one 409."""
+    with another writer reported as the one conflict."""
     begin_for_write(db)
     try:
         yield

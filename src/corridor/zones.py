@@ -9,7 +9,8 @@ from corridor.errors import InvalidInput
 
 
 def validate_zone(name: str, *, field: str) -> str:
-    """The name itself if it is a known IANA zone; otherwise a 422 naming the field."""
+    """The name itself if it is a known IANA zone; otherwise refused as
+    invalid, naming the field."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -213,7 +213,7 @@ def test_an_agreement_the_signatures_do_not_support_is_reported(
 
 
 def test_the_audit_command_keeps_evidence_and_exits_non_zero(tmp_path: Path) -> None:
-    from corridor.log.cli import _keep_evidence
+    from corridor.transparency.cli import _keep_evidence
 
     folder = _keep_evidence(tmp_path, AuditFailure("fork", "forked", {"old_checkpoint": "a",
                                                                       "new_checkpoint": "b"}))

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corridor.deconfliction import changes, features
 from corridor.incidents.models import Incident
-from corridor.notifications import changes, features
 from corridor.notifications.models import Site
 from tests.factories import World, by_hand
 from tests.incidents_helpers import report

@@ -229,23 +229,6 @@ def test_the_hxl_export_reads_back_with_libhxl_and_the_geojson_is_a_feature_coll
     assert feature["properties"]["uncertainty_m"] == 500
 
 
-def test_a_recent_report_near_a_route_is_found_for_the_deconfliction_check(
-    client: TestClient, world: World, db: Session
-) -> None:
-    from corridor.incidents.nearby import near_route
-    from corridor.notifications.content import route_of
-    from tests.notifications_helpers import ALONG_CORRIDOR
-
-    incident = report(client, world, at=ON_CORRIDOR)
-    report(client, world)  # far away
-    route = route_of({"route": ALONG_CORRIDOR})
-    [finding] = near_route(db, group_id=world.group.id, route=route, radius_m=10_000, hours=48)
-    assert finding.code == "incident_near_route" and finding.data["incident"] == incident["id"]
-    assert finding.data["distance_km"] < 1.5
-    assert near_route(db, group_id=world.group.id, route=route, radius_m=10_000, hours=0) == []
-    db.rollback()
-
-
 def test_a_movement_check_lists_an_incident_reported_near_its_route(
     client: TestClient, world: World
 ) -> None:

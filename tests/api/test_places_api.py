@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from corridor.config import Settings
-from corridor.notifications import places
+from corridor.places import service as places
 from tests.api.test_groups_api import log_size
 from tests.factories import World, make_world
 from tests.notifications_helpers import movement_body, site_body

@@ -20,9 +20,9 @@ from corridor import cli, wiring
 from corridor.alerts import service as alerts
 from corridor.app import create_app
 from corridor.config import Settings
+from corridor.deconfliction import changes
 from corridor.log import audit, audit_compare
 from corridor.log.audit import AuditState, NoReplayers
-from corridor.notifications import changes
 from corridor.operations import alerts as operations_alerts
 from corridor.pauses import replay as pause_replay
 from tests.factories import World

@@ -15,6 +15,11 @@ from typing import Any
 
 import httpx
 
+from corridor.config import Settings
+from corridor.db import make_engine, make_sessionmaker
+from corridor.groups import service as groups
+from corridor.groups.principal import OPERATOR
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -37,6 +42,38 @@ class Corridor:
             raise AssertionError(f"corridor {' '.join(args)} failed ({proc.returncode}):\n"
                                  f"{proc.stdout}\n{proc.stderr}")
         return proc
+
+    def settings(self) -> Settings:
+        return Settings(environment="test", data_dir=Path(self.env["CORRIDOR_DATA_DIR"]),
+                        database_url=self.env["CORRIDOR_DATABASE_URL"])
+
+    def add_group(self, slug: str, members: list[tuple[str, str]], role: str = "operator",
+                  timezone: str = "Europe/Kyiv") -> dict[str, str]:
+        """A group with one person of `role` in each (member, kind); their tokens by member.
+
+        In this process, through the same service functions the admin commands call: only the
+        negotiation test is about those commands (it runs them), and each command started is
+        two seconds of Python starting up."""
+        settings = self.settings()
+        engine = make_engine(settings.resolved_database_url)
+        tokens = {}
+        try:
+            with make_sessionmaker(engine, log_key_dir=settings.log_key_dir)() as db:
+                group = groups.create_group(
+                    db, slug=slug, name=slug.upper(), timezone=timezone,
+                    key_dir=settings.log_key_dir, origin_host=settings.log_origin_host)
+                for org_slug, kind in members:
+                    org = groups.add_organisation(db, group=group, actor=OPERATOR, slug=org_slug,
+                                                  name=org_slug.upper(), kind=kind,
+                                                  timezone=timezone)
+                    person = groups.add_person(db, organisation=org, actor=OPERATOR,
+                                               username=f"{org_slug}.{role}",
+                                               display_name=org_slug, role=role)
+                    tokens[org_slug] = groups.issue_token(db, person=person, actor=OPERATOR,
+                                                          label="e2e")[1]
+        finally:
+            engine.dispose()
+        return tokens
 
     def json(self, *args: str) -> Any:
         return json.loads(self.run(*args, "--json").stdout)

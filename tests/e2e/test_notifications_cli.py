@@ -17,14 +17,8 @@ pytestmark = pytest.mark.slow
 
 
 def setup_group(c: Corridor) -> dict[str, str]:
-    c.run("groups", "create", "e2e", "--name", "E2E group", "--timezone", "Europe/Kyiv")
-    tokens: dict[str, str] = {}
-    for org, kind in [("ocha", "convener"), ("kyiv", "party"), ("moscow", "party"),
-                      ("aid", "humanitarian")]:
-        c.run("members", "add", "e2e", org, "--name", org.upper(), "--kind", kind)
-        c.run("people", "add", "e2e", org, f"{org}.operator", "--role", "operator")
-        tokens[org] = c.json("tokens", "issue", "e2e", f"{org}.operator")["token"]
-    return tokens
+    return c.add_group("e2e", [("ocha", "convener"), ("kyiv", "party"), ("moscow", "party"),
+                               ("aid", "humanitarian")])
 
 
 def test_notices_are_sent_acknowledged_and_checked_from_the_cli(corridor: Corridor,

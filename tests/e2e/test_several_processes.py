@@ -57,13 +57,8 @@ class Load:
 
 
 def setup_group(c: Corridor) -> dict[str, str]:
-    c.run("groups", "create", GROUP, "--name", "Several processes", "--timezone", "UTC")
-    tokens: dict[str, str] = {}
-    for org, kind in [("ocha", "convener"), ("kyiv", "party"), ("aid", "humanitarian")]:
-        c.run("members", "add", GROUP, org, "--name", org.upper(), "--kind", kind)
-        c.run("people", "add", GROUP, org, f"{org}.operator", "--role", "operator")
-        tokens[org] = c.json("tokens", "issue", GROUP, f"{org}.operator")["token"]
-    return tokens
+    return c.add_group(GROUP, [("ocha", "convener"), ("kyiv", "party"), ("aid", "humanitarian")],
+                       timezone="UTC")
 
 
 def writer(load: Load, n: int, token: str) -> None:

@@ -19,7 +19,7 @@ from corridor.db import UnloggedChange
 from corridor.errors import Conflict
 from corridor.groups.principal import OPERATOR
 from corridor.log.models import LogEntry, LogPending
-from corridor.notifications.models import GroupPlace
+from corridor.places.models import GroupPlace
 from corridor.uow import change, is_race, race_conflict
 from tests.factories import World
 from tests.notifications_helpers import site_body

@@ -17,6 +17,7 @@ from corridor.log import merkle, note
 from corridor.log.models import LogEntry
 from tests.factories import World
 from tests.notifications_helpers import notify_site
+from tests.unit.log.reference import open_checkpoint
 from tests.web_helpers import logged_in
 
 # The log's own tests read the checkpoint right after a change: one is signed per change.
@@ -115,12 +116,12 @@ def test_both_pages_show_the_log_key_the_browser_checks_the_checkpoint_signature
         # What the script checks: the note on the page opens with that key, and only with it.
         text = html.unescape(re.search(r'id="checkpoint-note">(.*?)</pre>', page.text,
                                        re.S).group(1))  # type: ignore[union-attr]
-        checkpoint, opened = note.open_checkpoint(text, note.NoteVerifier.from_vkey(vkey))
+        checkpoint, opened = open_checkpoint(text, note.NoteVerifier.from_vkey(vkey))
         assert opened.verified[0].name == vkey.split("+")[0]
         size_line = f"\n{checkpoint.size}\n"
         tampered = text.replace(size_line, f"\n{checkpoint.size + 1}\n", 1)
         try:
-            note.open_checkpoint(tampered, note.NoteVerifier.from_vkey(vkey))
+            open_checkpoint(tampered, note.NoteVerifier.from_vkey(vkey))
         except note.NoteError:
             pass
         else:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corridor import clock
+from corridor.groups.models import WebSession
 from corridor.log.models import LogEntry, LogPending
-from corridor.web.models import WebSession
 from tests.web_helpers import PASSWORD, csrf_of, give_password, log_in, logged_in
 
 

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from corridor import clock
 from corridor.app import create_app
 from corridor.config import Settings
+from corridor.groups import logins as sessions
 from corridor.groups import security
 from corridor.groups.models import Person
-from corridor.web import sessions
 from corridor.web.auth import NONCE_COOKIE
 from tests.served import served
 from tests.web_helpers import PASSWORD, csrf_of, give_password

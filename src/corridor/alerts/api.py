@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 
 from corridor.alerts import service as alerts
 from corridor.alerts.schemas import AlertsOut
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.deps import SessionDep
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import StrictRoute
 
 router = APIRouter(prefix="/groups/{group}/alerts", tags=["alerts"], route_class=StrictRoute)

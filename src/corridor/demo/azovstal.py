@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from corridor import clock
 from corridor.clock import FixedClock
+from corridor.demo.scenario import Scenario
 from corridor.log import signing
 from corridor.pauses import consent
 from corridor.pauses import service as pauses
@@ -37,7 +38,7 @@ WAYPOINTS = [
 
 def shift() -> timedelta:
     """How far the seed's dates move so that SEED_NOW is the current hour."""
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
     return now - SEED_NOW
 
 
@@ -60,11 +61,8 @@ def _content(delta: timedelta, end: datetime) -> PauseContentIn:
     })
 
 
-def build_pause(db: Session, scenario: object, max_vertices: int) -> int:
+def build_pause(db: Session, scenario: Scenario, max_vertices: int) -> int:
     """Propose, amend and sign the Azovstal pause; return its id."""
-    from corridor.demo.seed import Scenario
-
-    assert isinstance(scenario, Scenario)
     delta = shift()
     fixed = FixedClock(datetime(2022, 4, 27, 9, 0, tzinfo=UTC) + delta)
     clock.set_clock(fixed)
@@ -88,10 +86,7 @@ def build_pause(db: Session, scenario: object, max_vertices: int) -> int:
         clock.reset_clock()
 
 
-def _sign(db: Session, scenario: object, pause: Pause, party: str) -> None:
-    from corridor.demo.seed import Scenario
-
-    assert isinstance(scenario, Scenario)
+def _sign(db: Session, scenario: Scenario, pause: Pause, party: str) -> None:
     member = scenario.members[party]
     principal = member.principal("negotiator")
     key = signing.read_private_key(member.key_files["signing"])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from corridor import clock
 from corridor.clock import FixedClock
+from corridor.demo.scenario import Scenario
 from corridor.incidents import service as incidents
 from corridor.incidents.schemas import IncidentIn
 from corridor.pauses.models import Pause
@@ -37,11 +38,8 @@ def _kyiv_strike(delta: timedelta) -> IncidentIn:
     })
 
 
-def build_incidents(db: Session, scenario: object) -> int:
+def build_incidents(db: Session, scenario: Scenario) -> int:
     """Report the Kyiv strike as UN OCHA; return its id."""
-    from corridor.demo.seed import Scenario
-
-    assert isinstance(scenario, Scenario)
     pause = db.get(Pause, scenario.pause_ids[0])
     assert pause is not None
     delta = pause.window_start - SEED_WINDOW_START

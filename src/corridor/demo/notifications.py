@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from corridor import clock
 from corridor.clock import FixedClock
 from corridor.demo.azovstal import WAYPOINTS
+from corridor.demo.scenario import Scenario
 from corridor.notifications import service as notifications
 from corridor.notifications.models import Movement, Site
 from corridor.notifications.schemas import MovementIn, SiteIn
@@ -45,22 +46,16 @@ def _hospital() -> SiteIn:
                   lon=lon, lat=lat)
 
 
-def _acknowledged(db: Session, scenario: object, subject: Site | Movement,
+def _acknowledged(db: Session, scenario: Scenario, subject: Site | Movement,
                   fixed: FixedClock) -> None:
-    from corridor.demo.seed import Scenario
-
-    assert isinstance(scenario, Scenario)
     for party in ("ukraine", "russia"):
         fixed.advance(timedelta(hours=3))
         notifications.acknowledge(db, principal=scenario.members[party].principal("operator"),
                                   subject=subject, party=party)
 
 
-def build_notifications(db: Session, scenario: object, max_vertices: int) -> tuple[int, int]:
+def build_notifications(db: Session, scenario: Scenario, max_vertices: int) -> tuple[int, int]:
     """Notify and acknowledge the convoy and the hospital; return (movement id, site id)."""
-    from corridor.demo.seed import Scenario
-
-    assert isinstance(scenario, Scenario)
     pause = db.get(Pause, scenario.pause_ids[0])
     assert pause is not None
     delta = pause.window_start - SEED_WINDOW_START

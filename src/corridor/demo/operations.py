@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from corridor import clock
 from corridor.clock import FixedClock
 from corridor.demo.azovstal import WAYPOINTS
+from corridor.demo.scenario import Scenario
 from corridor.groups.principal import Principal
 from corridor.notifications.models import Movement
 from corridor.operations import facts
@@ -109,11 +110,8 @@ def _people_report(db: Session, icrc: Principal, op: Operation, at: datetime,
     operations.record_people(db, principal=icrc, operation=op, body=body)
 
 
-def build_operations(db: Session, scenario: object) -> tuple[int, int]:
+def build_operations(db: Session, scenario: Scenario) -> tuple[int, int]:
     """Count the Azovstal evacuation and report WFP's delivery; return both operations' ids."""
-    from corridor.demo.seed import Scenario
-
-    assert isinstance(scenario, Scenario)
     pause = db.get(Pause, scenario.pause_ids[0])
     assert pause is not None
     delta = pause.window_start - SEED_WINDOW_START

@@ -7,24 +7,28 @@ called from `build`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from corridor import clock
 from corridor.clock import FixedClock
 from corridor.config import Settings
+from corridor.demo.azovstal import build_pause, shift
+from corridor.demo.incidents import build_incidents
+from corridor.demo.notifications import build_notifications
+from corridor.demo.operations import build_operations
+from corridor.demo.pending import build_proposal_and_report, build_trucks
+from corridor.demo.scenario import GROUP_NAME, GROUP_SLUG, Login, Member, Scenario
+from corridor.demo.witness import cosign_by_parties
 from corridor.groups import security
 from corridor.groups import service as groups
-from corridor.groups.models import Group, Organisation, Person
-from corridor.groups.principal import OPERATOR, Principal
+from corridor.groups.principal import OPERATOR
 from corridor.log import signing
 
-GROUP_SLUG = "hcg-ukraine"
-GROUP_NAME = "Humanitarian Contact Group — Ukraine"
+__all__ = ["GROUP_SLUG", "Scenario", "build"]
+
 
 # slug, name, kind, display zone, people (username suffix, role), keys to create
 MEMBERS: list[tuple[str, str, str, str, list[tuple[str, str]], list[str]]] = [
@@ -44,57 +48,6 @@ MEMBERS: list[tuple[str, str, str, str, list[tuple[str, str]], list[str]]] = [
     ("unicef", "UNICEF", "humanitarian", "Europe/Kyiv",
      [("admin", "admin"), ("logistician", "operator"), ("viewer", "viewer")], []),
 ]
-
-
-@dataclass
-class Login:
-    username: str
-    role: str
-    password: str
-    token: str
-
-
-@dataclass
-class Member:
-    org: Organisation
-    logins: list[Login] = field(default_factory=list)
-    key_files: dict[str, Path] = field(default_factory=dict)
-    people: dict[str, Person] = field(default_factory=dict)
-
-    def principal(self, role: str) -> Principal:
-        person = next(p for p in self.people.values() if p.role == role)
-        return Principal(person=person, organisation=self.org, group=self.org.group)
-
-
-@dataclass
-class Scenario:
-    group: Group
-    members: dict[str, Member]
-    key_dir: Path
-    pause_ids: list[int] = field(default_factory=list)
-
-    def as_json(self, server: str | None) -> dict[str, Any]:
-        return {
-            "server": server,
-            "group": {
-                "slug": self.group.slug,
-                "name": self.group.name,
-                "timezone": self.group.timezone,
-                "log_verifier_key": self.group.log_verifier_key,
-            },
-            "members": [
-                {
-                    "slug": m.org.slug,
-                    "name": m.org.name,
-                    "kind": m.org.kind,
-                    "timezone": m.org.timezone,
-                    "people": [vars(login) for login in m.logins],
-                    "key_files": {k: str(v) for k, v in m.key_files.items()},
-                }
-                for m in self.members.values()
-            ],
-            "pauses": self.pause_ids,
-        }
 
 
 def build_members(db: Session, settings: Settings, key_dir: Path) -> Scenario:
@@ -137,13 +90,6 @@ def build_members(db: Session, settings: Settings, key_dir: Path) -> Scenario:
 
 def build(db: Session, settings: Settings, key_dir: Path) -> Scenario:
     """The whole seed scenario; each topic adds its part here."""
-    from corridor.demo.azovstal import build_pause, shift
-    from corridor.demo.incidents import build_incidents
-    from corridor.demo.notifications import build_notifications
-    from corridor.demo.operations import build_operations
-    from corridor.demo.pending import build_proposal_and_report, build_trucks
-    from corridor.demo.witness import cosign_by_parties
-
     # The group forms the day before the first proposal (seed time, shifted like the rest), so
     # its members' receipts can fall due, and fall overdue, within the seeded days.
     clock.set_clock(FixedClock(datetime(2022, 4, 26, 9, 0, tzinfo=UTC) + shift()))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy.orm import Session
 
+from corridor import clock
 from corridor.db import begin_for_write
+from corridor.demo.scenario import Scenario
 from corridor.log import checkpoints, note, signing
 from corridor.log import service as log
 from corridor.log.service import lock_head
+from corridor.transparency import cosign
 
 
-def cosign_by_parties(db: Session, scenario: object) -> int:
+def cosign_by_parties(db: Session, scenario: Scenario) -> int:
     """Issue a checkpoint of the whole log and have each party's witness key cosign it."""
-    from corridor.demo.seed import Scenario
-
-    assert isinstance(scenario, Scenario)
     log.integrate(db, scenario.group.id)  # everything pending gets its place first
     begin_for_write(db)
     head = lock_head(db, scenario.group.id)
@@ -28,8 +26,8 @@ def cosign_by_parties(db: Session, scenario: object) -> int:
     for party in ("ukraine", "russia"):
         member = scenario.members[party]
         key = signing.read_private_key(member.key_files["witness"])
-        signer = note.CosignatureSigner(checkpoints.witness_name(member.org), key)
-        line = note.cosign(body, signer, int(time.time()))
-        checkpoints.add_cosignature(db, group=scenario.group, organisation=member.org,
-                                    size=cp.size, line=line)
+        signer = note.CosignatureSigner(cosign.witness_name(member.org), key)
+        line = note.cosign(body, signer, int(clock.now().timestamp()))
+        cosign.add_cosignature(db, group=scenario.group, organisation=member.org,
+                              size=cp.size, line=line)
     return cp.size

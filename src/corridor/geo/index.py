@@ -379,10 +379,6 @@ class SpatialIndex:
         rows = first[test(geom, found.geoms(first))]
         return sorted(found.hits(rows, np.zeros(len(rows))))
 
-    def containing(self, geom: BaseGeometry, *, kinds: Iterable[str] | None = None) -> list[Hit]:
-        """Features whose geometry covers all of `geom`, boundary included: areas around a point."""
-        return self._matching(geom, kinds, shapely.covered_by)
-
     def intersecting(
         self, geom: BaseGeometry, *, kinds: Iterable[str] | None = None
     ) -> list[Hit]:

@@ -17,6 +17,7 @@ import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
 from corridor.errors import InvalidInput
 
@@ -244,17 +245,6 @@ class Along:
         return point[real], seg[real]
 
 
-def km_along_many(line: LineString, points: Geometries) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """`km_along` for many points at once (`Along`): one projection of the line, each point's
-    nearest segment from a vectorised comparison with the segments of the chunks near it
-    (GEOS's project walks the whole line per point)."""
-    items = np.asarray(points, dtype=object)
-    if not len(items):
-        return np.empty(0)
-    xy = shapely.get_coordinates(items)
-    return Along(line).km_of(xy[:, 0], xy[:, 1])
-
-
 def point_at_km(line: LineString, km: float) -> Point:
     """The point `km` kilometres along `line` (clamped to its ends): where to show a km mark."""
     plane = _Plane(line)
@@ -308,6 +298,16 @@ def segments_outside(
     return _merged(intervals)
 
 
-def route_within(route: LineString, area: BaseGeometry, *, tolerance_m: float = 1.0) -> bool:
-    """Whether every part of `route` is inside `area`, give or take `tolerance_m`."""
-    return not segments_outside(route, area, tolerance_m=tolerance_m)
+def pause_zone(area: BaseGeometry | None, corridor: LineString | None,
+               half_width_m: float) -> tuple[BaseGeometry, str]:
+    """Where a pause holds: its area and its corridor route widened by the half-width."""
+    parts, names = [], []
+    if corridor is not None:
+        parts.append(buffer_m(corridor, half_width_m))
+        names.append("corridor")
+    if area is not None:
+        parts.append(area)
+        names.append("area")
+    if not parts:
+        raise ValueError("a pause has an area, a corridor, or both")
+    return unary_union(parts), " and ".join(names)

@@ -1,15 +1,15 @@
-"""HTTP routes of groups, members, people, tokens and keys: parse, check policy, call a service."""
+"""HTTP routes of groups, members, people, tokens and keys: parse, call a use case of
+`members` (which checks the caller's permission), answer."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
-from corridor.groups import schemas
-from corridor.groups import service as groups
+from corridor.deps import SessionDep
+from corridor.groups import members, schemas
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.groups.models import ApiToken, Person, SigningKey
 from corridor.inputs import PathId, StrictRoute
-from corridor.policy import Action, Target, require
 from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups", tags=["groups"], route_class=StrictRoute)
@@ -59,26 +59,22 @@ def list_my_groups(principal: CurrentPrincipal) -> list[schemas.GroupOut]:
 
 @router.get("/{group}", response_model=schemas.GroupOut)
 def get_group(group: CurrentGroup, principal: CurrentPrincipal) -> schemas.GroupOut:
-    require(principal.actor, Action.GROUP_READ, Target(group_id=group.id))
-    return schemas.GroupOut.model_validate(group)
+    return schemas.GroupOut.model_validate(members.read_group(principal))
 
 
 @router.get("/{group}/members", response_model=list[schemas.MemberOut])
 def list_members(
     group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> list[schemas.MemberOut]:
-    require(principal.actor, Action.MEMBER_READ, Target(group_id=group.id))
-    return [schemas.MemberOut.model_validate(o) for o in groups.list_organisations(db, group=group)]
+    return [schemas.MemberOut.model_validate(o)
+            for o in members.list_members(db, principal=principal)]
 
 
 @router.post("/{group}/members", response_model=schemas.MemberOut, status_code=201)
 def add_member(
     body: schemas.MemberIn, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> schemas.MemberOut:
-    require(principal.actor, Action.MEMBER_ADD, Target(group_id=group.id))
-    org = groups.add_organisation(
-        db, group=group, actor=principal.log_actor(), **body.model_dump()
-    )
+    org = members.add_member(db, principal=principal, fields=body.model_dump())
     return recorded(db, schemas.MemberOut.model_validate(org))
 
 
@@ -86,17 +82,15 @@ def add_member(
 def get_member(
     member: str, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> schemas.MemberOut:
-    require(principal.actor, Action.MEMBER_READ, Target(group_id=group.id))
-    return schemas.MemberOut.model_validate(groups.get_organisation(db, group=group, slug=member))
+    return schemas.MemberOut.model_validate(
+        members.get_member(db, principal=principal, slug=member))
 
 
 @router.get("/{group}/members/{member}/people", response_model=list[schemas.PersonOut])
 def list_people(
     member: str, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> list[schemas.PersonOut]:
-    org = groups.get_organisation(db, group=group, slug=member)
-    require(principal.actor, Action.PERSON_READ, Target(group_id=group.id, organisation_id=org.id))
-    return [person_out(p) for p in groups.list_people(db, organisation=org)]
+    return [person_out(p) for p in members.list_people(db, principal=principal, member=member)]
 
 
 @router.post("/{group}/members/{member}/people", response_model=schemas.PersonOut, status_code=201)
@@ -107,25 +101,16 @@ def add_person(
     principal: CurrentPrincipal,
     db: SessionDep,
 ) -> schemas.PersonOut:
-    org = groups.get_organisation(db, group=group, slug=member)
-    require(principal.actor, Action.PERSON_ADD, Target(group_id=group.id, organisation_id=org.id))
-    person = groups.add_person(
-        db, organisation=org, actor=principal.log_actor(), **body.model_dump()
-    )
+    person = members.add_person(db, principal=principal, member=member,
+                                fields=body.model_dump())
     return recorded(db, person_out(person))
-
-
-def _person_target(group_id: int, person: Person) -> Target:
-    return Target(group_id=group_id, organisation_id=person.organisation_id, person_id=person.id)
 
 
 @router.get("/{group}/people/{username}/tokens", response_model=list[schemas.TokenOut])
 def list_tokens(
     username: str, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> list[schemas.TokenOut]:
-    person = groups.get_person(db, group=group, username=username)
-    require(principal.actor, Action.TOKEN_ISSUE, _person_target(group.id, person))
-    return [token_out(t) for t in groups.list_tokens(db, person=person)]
+    return [token_out(t) for t in members.list_tokens(db, principal=principal, username=username)]
 
 
 @router.post(
@@ -141,11 +126,8 @@ def issue_token(
     db: SessionDep,
 ) -> schemas.TokenIssued:
     """Issue a token; its secret is in this response only."""
-    person = groups.get_person(db, group=group, username=username)
-    require(principal.actor, Action.TOKEN_ISSUE, _person_target(group.id, person))
-    token, secret = groups.issue_token(
-        db, person=person, actor=principal.log_actor(), label=body.label
-    )
+    token, secret = members.issue_token(db, principal=principal, username=username,
+                                        label=body.label)
     return recorded(db, schemas.TokenIssued(**token_out(token).model_dump(), token=secret))
 
 
@@ -153,9 +135,7 @@ def issue_token(
 def revoke_token(
     token_id: PathId, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> schemas.TokenOut:
-    token = groups.get_token(db, group=group, token_id=token_id)
-    require(principal.actor, Action.TOKEN_REVOKE, _person_target(group.id, token.person))
-    token = groups.revoke_token(db, token=token, actor=principal.log_actor())
+    token = members.revoke_token(db, principal=principal, token_id=token_id)
     return recorded(db, token_out(token))
 
 
@@ -163,8 +143,7 @@ def revoke_token(
 def list_keys(
     group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> list[schemas.KeyOut]:
-    require(principal.actor, Action.KEY_READ, Target(group_id=group.id))
-    return [key_out(k) for k in groups.list_keys(db, group=group)]
+    return [key_out(k) for k in members.list_keys(db, principal=principal)]
 
 
 @router.post("/{group}/members/{member}/keys", response_model=schemas.KeyOut, status_code=201)
@@ -176,11 +155,8 @@ def register_key(
     db: SessionDep,
 ) -> schemas.KeyOut:
     """Register a public key of your organisation; never send a private key."""
-    org = groups.get_organisation(db, group=group, slug=member)
-    require(principal.actor, Action.KEY_REGISTER, Target(group_id=group.id, organisation_id=org.id))
-    key = groups.register_key(
-        db, organisation=org, actor=principal.log_actor(), **body.model_dump()
-    )
+    key = members.register_key(db, principal=principal, member=member,
+                               fields=body.model_dump())
     return recorded(db, key_out(key))
 
 
@@ -188,13 +164,7 @@ def register_key(
 def revoke_key(
     key_id: PathId, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> schemas.KeyOut:
-    key = groups.get_key(db, group=group, key_id=key_id)
-    require(
-        principal.actor,
-        Action.KEY_REVOKE,
-        Target(group_id=group.id, organisation_id=key.organisation_id),
-    )
-    return recorded(db, key_out(groups.revoke_key(db, key=key, actor=principal.log_actor())))
+    return recorded(db, key_out(members.revoke_key(db, principal=principal, key_id=key_id)))
 
 
 me_router = APIRouter(tags=["groups"], route_class=StrictRoute)

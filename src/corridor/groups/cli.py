@@ -19,7 +19,7 @@ from corridor.client import Client
 from corridor.groups import service as groups
 from corridor.groups.principal import OPERATOR
 from corridor.log import signing
-from corridor.output import console, emit_json
+from corridor.output import console, emit_json, table
 
 groups_app = typer.Typer(help="Contact groups (on the server's database).", no_args_is_help=True)
 members_app = typer.Typer(help="Member organisations of a group.", no_args_is_help=True)
@@ -182,8 +182,6 @@ def list_keys(
     json: JsonOption = False,
 ) -> None:
     """List the keys registered in a group, with fingerprints."""
-    from corridor.output import table
-
     result = Client(server, token).get(f"/api/v1/groups/{group}/keys")
     if json:
         emit_json(result)

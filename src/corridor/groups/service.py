@@ -23,6 +23,7 @@ from corridor.groups.models import (
 )
 from corridor.log import keyfile, signing
 from corridor.log import service as log
+from corridor.log.checkpoints import origin_of
 from corridor.log.service import LogActor
 from corridor.uow import change, write
 from corridor.zones import validate_zone
@@ -376,3 +377,10 @@ def revoke_key(db: Session, *, key: SigningKey, actor: LogActor) -> SigningKey:
                      "fingerprint": key.fingerprint},
         )
     return key
+
+
+def log_key_names(db: Session, group_id: int) -> tuple[str, str]:
+    """A group's log key file name and checkpoint origin (registered with the log at start)."""
+    group = db.get(Group, group_id)
+    assert group is not None
+    return group.slug, origin_of(group.log_verifier_key)

@@ -9,8 +9,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import select
 
 from corridor import paging
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
+from corridor.deps import SessionDep, SettingsDep
 from corridor.errors import NotFound
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.incidents import evidence as files
 from corridor.incidents import export, schemas, views, visible
 from corridor.incidents import service as incidents

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from corridor import clock
 from corridor.cli_common import JsonOption, ServerOption, TokenOption
 from corridor.client import Client
 from corridor.errors import InvalidInput
@@ -62,7 +62,7 @@ def report(
     client = Client(server, token)
     body = {
         "type": type, "lon": lon, "lat": lat, "uncertainty_m": uncertainty_m, "place": place,
-        "occurred_at": occurred_at or datetime.now(UTC).isoformat(), "narrative": narrative,
+        "occurred_at": occurred_at or clock.now().isoformat(), "narrative": narrative,
         "casualties": {
             "killed": {"children": killed_children, "adults": killed_adults,
                        "age_unknown": killed_age_unknown},

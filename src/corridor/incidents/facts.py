@@ -12,10 +12,9 @@ from shapely.geometry import LineString, Point, shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from corridor.geo.metric import degrees_for
+from corridor.geo.metric import degrees_for, pause_zone
 from corridor.groups.models import Organisation
 from corridor.incidents import links
-from corridor.notifications.check import pause_zone
 from corridor.notifications.content import route_of
 from corridor.notifications.models import Movement, Site
 from corridor.pauses import service as pauses

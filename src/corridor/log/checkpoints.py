@@ -1,7 +1,12 @@
-"""Issuing signed checkpoints (C2SP tlog-checkpoint) and accepting witness cosignatures."""
+"""Issuing signed checkpoints (C2SP tlog-checkpoint) and reading them with their cosignatures.
+
+The log knows nothing of contact groups: the name a group's key file is stored under and the
+checkpoint origin come from a source registered at start-up (`corridor.wiring`), so that
+`groups`, which logs its own changes, can sit above the log without a cycle."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,18 +14,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corridor import clock
-from corridor.db import begin_for_write
-from corridor.errors import Conflict, InvalidSignature, NotFound
-from corridor.groups.models import Group, Organisation, SigningKey
-from corridor.log import keyfile, note, signing
+from corridor.errors import NotFound
+from corridor.log import keyfile, note
 from corridor.log.models import Checkpoint, Cosignature, LogHead
+
+# (session, group id) -> (the name of its key file, its checkpoint origin)
+KeyNames = Callable[[Session, int], tuple[str, str]]
+_key_names: list[KeyNames] = []
 
 DEFAULT_INTERVAL = timedelta(seconds=1)
 
 
-def origin_of(group: Group) -> str:
-    """The checkpoint origin line: the name in the group's verifier key."""
-    return group.log_verifier_key.split("+", 1)[0]
+def register_key_names(source: KeyNames) -> None:
+    """Where the log finds a group's key file and origin (called by `corridor.wiring`)."""
+    _key_names[:] = [source]
+
+
+def origin_of(verifier_key: str) -> str:
+    """The checkpoint origin line: the name in a C2SP verifier key."""
+    return verifier_key.split("+", 1)[0]
 
 
 def latest(db: Session, *, group_id: int) -> Checkpoint | None:
@@ -46,10 +58,11 @@ def issue_if_due(db: Session, *, head: LogHead, force: bool = False) -> Checkpoi
     key_dir: Path | None = db.info.get("log_key_dir")
     if key_dir is None:
         return None  # a session without keys (a tool) sequences but does not sign
-    group = db.get(Group, head.group_id)
-    assert group is not None
-    origin = origin_of(group)
-    signer = keyfile.load_signer(key_dir, slug=group.slug, origin=origin)
+    if not _key_names:
+        raise RuntimeError("no source of the groups' log key names is registered; call "
+                           "corridor.wiring.register() at start-up (create_app and the CLI do)")
+    slug, origin = _key_names[0](db, head.group_id)
+    signer = keyfile.load_signer(key_dir, slug=slug, origin=origin)
     body = note.Checkpoint(origin=origin, size=head.size, root_hash=head.root).body()
     cp = Checkpoint(
         group_id=head.group_id,
@@ -63,9 +76,9 @@ def issue_if_due(db: Session, *, head: LogHead, force: bool = False) -> Checkpoi
     return cp
 
 
-def current(db: Session, *, group: Group) -> Checkpoint:
+def current(db: Session, *, group_id: int) -> Checkpoint:
     """The newest checkpoint (a read: the integrator signs new ones, at most once a second)."""
-    cp = latest(db, group_id=group.id)
+    cp = latest(db, group_id=group_id)
     if cp is None:
         raise NotFound("this log has no checkpoint yet")
     return cp
@@ -79,56 +92,3 @@ def with_cosignatures(db: Session, cp: Checkpoint) -> str:
         .order_by(Cosignature.id)
     ).all()
     return cp.note + "".join(line + "\n" for line in lines)
-
-
-def witness_name(organisation: Organisation) -> str:
-    """The name a member's witness key signs under: the member's slug within the group."""
-    return f"{organisation.group.slug}/{organisation.slug}"
-
-
-def add_cosignature(
-    db: Session, *, group: Group, organisation: Organisation, size: int, line: str
-) -> Cosignature:
-    """Accept a member witness's cosignature of a checkpoint this server issued."""
-    cp = db.get(Checkpoint, (group.id, size))
-    if cp is None:
-        raise NotFound(f"this server issued no checkpoint of size {size}", field="size")
-    keys = db.scalars(
-        select(SigningKey).where(
-            SigningKey.organisation_id == organisation.id,
-            SigningKey.purpose == "witness",
-            SigningKey.revoked_at.is_(None),
-        )
-    ).all()
-    if not keys:
-        raise InvalidSignature(
-            f"{organisation.slug} has no registered witness key; register one with "
-            "`corridor keys register --purpose witness`", field="/cosignature")
-    name = witness_name(organisation)
-    body = note.parse_note_text(cp.note)
-    for key in keys:
-        verifier = note.CosignatureVerifier(name, signing.decode_public_key(key.public_key))
-        timestamp = verifier.verify_line(body, line)
-        if timestamp is not None:
-            break
-    else:
-        raise InvalidSignature(
-            f"the cosignature does not verify with any witness key of {organisation.slug} "
-            f"under the name '{name}' for the checkpoint of size {size}", field="/cosignature")
-    # Not a log entry: a cosignature is a signature *on* the log, verifiable on its own.
-    begin_for_write(db)
-    dup = db.scalar(
-        select(Cosignature.id).where(
-            Cosignature.group_id == group.id, Cosignature.size == size,
-            Cosignature.signing_key_id == key.id)
-    )
-    if dup is not None:
-        raise Conflict("this witness key already cosigned that checkpoint",
-                       field="/cosignature")
-    cosig = Cosignature(
-        group_id=group.id, size=size, signing_key_id=key.id, line=line.strip(),
-        timestamp=timestamp, created_at=clock.now(),
-    )
-    db.add(cosig)
-    db.commit()
-    return cosig

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from corridor import clock
 from corridor.log.models import Checkpoint, LogHead, LogPending
@@ -137,3 +137,13 @@ class Integrator:
                 except Exception:  # one group's trouble (a missing key) must not stop others
                     db.rollback()
                     logger.exception("integrating the log of group %s failed", group_id)
+
+
+def attach(maker: sessionmaker[Session]) -> Integrator:
+    """Give a server's sessions a background integrator (started and stopped by the caller).
+
+    Requests that wait for their index (tests) want a round at once, not a batch."""
+    wait = float(maker.kw["info"].get("wait_for_index", 0.0))
+    integrator = Integrator(maker, gap=0.0 if wait else 0.2)
+    maker.kw["info"]["integrator"] = integrator
+    return integrator

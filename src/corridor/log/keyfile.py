@@ -41,4 +41,4 @@ def load_signer(key_dir: Path, *, slug: str, origin: str) -> note.NoteSigner:
 class LogKeyMissing(CorridorError):
     type = "log-key-missing"
     title = "Log key missing"
-    status = 503
+    kind = "unavailable"

@@ -295,21 +295,6 @@ def parse_checkpoint(text: str) -> Checkpoint:
     return Checkpoint(origin, int(size), root, tuple(extensions))
 
 
-def open_checkpoint(
-    note: str, log: Verifier, cosigners: Sequence[Verifier] = (), *, origin: str | None = None
-) -> tuple[Checkpoint, OpenedNote]:
-    """Open a checkpoint that the log itself must have signed, with origin `origin` (by default
-    the log key's name, as C2SP recommends); cosigners' lines are checked when present."""
-    opened = open_note(note, [log, *cosigners])
-    if not any((s.name, s.key_id) == (log.name, log.key_id) for s in opened.verified):
-        raise NoteError(f"the checkpoint is not signed by the log key {log.name}")
-    checkpoint = parse_checkpoint(opened.text)
-    want = log.name if origin is None else origin
-    if checkpoint.origin != want:
-        raise NoteError(f"checkpoint origin {checkpoint.origin!r} is not {want!r}")
-    return checkpoint, opened
-
-
 # --- Cosignatures (tlog-cosignature/v1, Ed25519) ----------------------------------------------
 
 

@@ -23,8 +23,8 @@ from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from corridor import clock
-from corridor.db import begin_for_write
-from corridor.log import merkle
+from corridor.db import begin_for_write, make_sessionmaker
+from corridor.log import checkpoints, merkle
 from corridor.log.canonical import canonicalize
 from corridor.log.models import LogEntry, LogHead, LogNode, LogPending
 
@@ -97,8 +97,6 @@ def integrate(db: Session, group_id: int, *, skip_locked: bool = False) -> int |
     """Number every pending entry of the group and sign a checkpoint if one is due; commit.
 
     Returns the new size, or None when another process holds the head (`skip_locked`)."""
-    from corridor.log import checkpoints  # here, not at the top: checkpoints imports us
-
     while True:
         begin_for_write(db)
         head = lock_head(db, group_id, skip_locked=skip_locked)
@@ -205,8 +203,6 @@ def load_nodes(
 
 def sequence_all(engine: Engine, *, log_key_dir: Any = None) -> None:
     """Number what every group left pending (at start-up, after a crash)."""
-    from corridor.db import make_sessionmaker
-
     with make_sessionmaker(engine, log_key_dir=log_key_dir)() as db:
         group_ids = list(db.scalars(select(LogHead.group_id)))
         db.rollback()

@@ -26,7 +26,7 @@ class KeyFileError(CorridorError):
 
     type = "key-file"
     title = "Key file unusable"
-    status = 503
+    kind = "unavailable"
 
 
 def generate_private_key() -> Ed25519PrivateKey:

@@ -6,9 +6,13 @@ import base64
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
+
 from corridor.client import Client
+from corridor.errors import InvalidInput
 from corridor.log import merkle, tiles
 from corridor.log.audit import Redacted
+from corridor.log.note import parse_checkpoint, parse_note_text
 
 PAGE = 1000
 
@@ -64,11 +68,6 @@ class TilesSource:
 def fetch_tiles(base_url: str, dest: Path) -> Path:
     """Copy what an auditor needs from a tiles mirror on any static web server into `dest`:
     the checkpoint and the entry bundles of its size (a full bundle may stand for a partial)."""
-    import httpx
-
-    from corridor.errors import InvalidInput
-    from corridor.log.note import parse_checkpoint, parse_note_text
-
     base = base_url.rstrip("/")
     with httpx.Client(timeout=30) as http:
 

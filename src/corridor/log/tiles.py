@@ -17,7 +17,7 @@ from pathlib import Path
 
 from corridor.log import merkle
 from corridor.log.audit import Redacted
-from corridor.log.note import Checkpoint, parse_checkpoint, parse_note_text
+from corridor.log.note import parse_checkpoint, parse_note_text
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -220,15 +220,3 @@ def root_from_tiles(source_dir: Path, size: int) -> bytes:
     """The tree root at `size` from O(log n) hash tiles, as a tlog-tiles client computes it."""
     keys = merkle.nodes_for_root(size)
     return merkle.root_from_nodes(nodes_from_tiles(source_dir, keys, size), size)
-
-
-def verify_tiles(source_dir: Path, checkpoint: Checkpoint) -> list[bytes | Redacted]:
-    """The entries of a (signature-checked) checkpoint, withheld ones as their leaf hash, once
-    the root recomputed from the entries and the one recomputed from the hash tiles both equal
-    its root hash; TileError otherwise."""
-    entries = [decode_entry(e) for e in read_entries(source_dir, checkpoint.size)]
-    if merkle.root([leaf_hash_of(e) for e in entries]) != checkpoint.root_hash:
-        raise TileError(f"the entries do not hash to the root of checkpoint {checkpoint.size}")
-    if root_from_tiles(source_dir, checkpoint.size) != checkpoint.root_hash:
-        raise TileError(f"the hash tiles do not give the root of checkpoint {checkpoint.size}")
-    return entries

@@ -5,7 +5,7 @@ An amendment names the version it amends and makes the next one; the superseded 
 pending again for the new version. A withdrawn notice leaves the lists and the spatial index and
 can no longer be acknowledged or changed. Both claim the notice with one conditional UPDATE
 (`version = N and not withdrawn`): of two writers racing on version N, one wins and the other is
-told to read it again (409), on PostgreSQL and SQLite alike.
+told to read it again (a conflict), on PostgreSQL and SQLite alike.
 
 The notice's `notified_at` becomes the time the current version was sent: the parties' deadline
 and the lead-time rule run from when they received what they are asked to acknowledge.
@@ -23,7 +23,7 @@ from corridor import clock
 from corridor.errors import Conflict, InvalidInput
 from corridor.groups.principal import Principal
 from corridor.log.canonical import canonicalize
-from corridor.notifications import places, rules
+from corridor.notifications import rules
 from corridor.notifications.content import (
     content_hash,
     movement_content,
@@ -35,6 +35,7 @@ from corridor.notifications.schemas import MovementAmendIn, MovementIn, SiteAmen
 from corridor.notifications.service import Subject, target
 from corridor.pauses import service as pauses
 from corridor.pauses.models import Pause
+from corridor.places import service as places
 from corridor.policy import Action, allowed, require
 from corridor.uow import Change, change
 

@@ -7,7 +7,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from shapely.geometry import LineString, Point, shape
@@ -19,17 +18,12 @@ from corridor.geo.validate import parse_geometry, to_geojson
 from corridor.log.canonical import canonicalize
 from corridor.notifications.schemas import MovementIn, SiteIn
 from corridor.pauses.window import iso_utc
+from corridor.places.service import default_gazetteer
 from corridor.zones import require_aware
 
 # Longer than any convoy the group plans at once; a typo in the year is caught here.
 MAX_MOVEMENT = timedelta(days=14)
 LINE = frozenset({"LineString"})
-
-
-@lru_cache(maxsize=1)
-def default_gazetteer() -> Gazetteer:
-    """The registry's places, loaded once per process on first use (about 2 s)."""
-    return Gazetteer()
 
 
 def content_hash(content: dict[str, Any]) -> str:

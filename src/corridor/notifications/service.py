@@ -28,6 +28,7 @@ from corridor.notifications.schemas import MovementIn, SiteIn
 from corridor.paging import Page
 from corridor.pauses import service as pauses
 from corridor.pauses.models import Pause
+from corridor.places import service as places
 from corridor.policy import Action, Target, allowed, require
 from corridor.uow import Change, change
 
@@ -98,9 +99,6 @@ def _change(db: Session, principal: Principal, subject: str) -> AbstractContextM
 
 
 def _places(db: Session, principal: Principal) -> Gazetteer:
-    # Imported here: places.py imports this package's content, and names resolve only on demand.
-    from corridor.notifications import places
-
     return places.gazetteer(db, group_id=principal.group.id)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from corridor import clock
+from corridor.durations import span
 from corridor.groups.models import Organisation
 from corridor.groups.principal import Principal
 from corridor.log import refs
@@ -126,7 +127,7 @@ def _movement(ctx: _Context, movement: Movement) -> MovementOut:
         emergency=movement.emergency, notified_at=movement.notified_at,
         required_lead_hours=movement.required_lead_hours, late=late is not None,
         late_by_minutes=None if late is None else int(late.total_seconds() // 60),
-        late_by=None if late is None else rules.span(late),
+        late_by=None if late is None else span(late),
         content=content, content_hash=movement.content_hash,
         log_index=ctx.seqs.get(movement.log_pending_id),
         acknowledgements=ctx.receipts(movement),

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response
 
 from corridor import paging
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.deps import SessionDep
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import PathId, QueryId, StrictRoute
 from corridor.operations import hxl, participants, schemas, views
 from corridor.operations import service as operations

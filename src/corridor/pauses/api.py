@@ -10,12 +10,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import joinedload
 
 from corridor import clock, paging
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep, SettingsDep
+from corridor.deps import SessionDep, SettingsDep
 from corridor.errors import NotFound
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import MAX_ID, PathId, QueryInstant, StrictRoute, parse_bbox, under
 from corridor.pauses import schemas, views, visible
 from corridor.pauses import service as pauses
+from corridor.pauses.agreement import render
 from corridor.pauses.content import diff
+from corridor.pauses.ical import to_ical
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
 from corridor.uow import recorded
@@ -74,8 +77,6 @@ def list_pauses(
 @router.get("/calendar.ics")
 def group_calendar(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> Response:
     """Every agreed pause window of the group you may see, as iCalendar (RFC 5545)."""
-    from corridor.pauses.ical import to_ical
-
     shown = db.scalars(visible.pauses(principal.actor).where(
         Pause.state.in_([State.AGREED.value, State.SUSPENDED.value]))
         .order_by(Pause.window_start, Pause.id)).all()
@@ -174,8 +175,6 @@ router.post("/{pause_id}/withdrawals", response_model=schemas.PauseOut, status_c
 def agreement(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep,
               version: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> HTMLResponse:
     """The printable agreement of a version, with its signatures and their log proofs."""
-    from corridor.pauses.agreement import render
-
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
     return HTMLResponse(render(db, pause, principal, version or pause.current_version))
 
@@ -184,8 +183,6 @@ def agreement(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal
 def calendar(pause_id: PathId, group: CurrentGroup, principal: CurrentPrincipal,
              db: SessionDep) -> Response:
     """The pause's window as iCalendar (RFC 5545), if agreed."""
-    from corridor.pauses.ical import to_ical
-
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
     return Response(to_ical([views.pause_out(db, pause, principal)]),
                     media_type="text/calendar; charset=utf-8")

@@ -1,5 +1,5 @@
 """Use cases of pauses; the only code that writes them. Each change and its log entry commit
-together; a racing change to the same pause fails with 409 instead of both winning."""
+together; a racing change to the same pause fails as a conflict instead of both winning."""
 
 from __future__ import annotations
 
@@ -278,5 +278,5 @@ _past = {"agree": "consented", "decline": "declined", "withdraw": "withdrawn"}
 
 
 def _change(db: Session, principal: Principal) -> AbstractContextManager[Change]:
-    """A change to a pause; a racing amendment or signature makes it a 409 naming the pause."""
+    """A change to a pause; a racing amendment or signature makes it a conflict naming the pause."""
     return change(db, group=principal.group, actor=principal.log_actor(), subject="pause")

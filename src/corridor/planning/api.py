@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.deps import SessionDep
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import StrictRoute
 from corridor.planning import service as planning
 from corridor.planning.service import PlanRequest

@@ -17,7 +17,7 @@ never gets past it inside its limit:
    and the MIP only adds integrality, so its value is a valid upper bound on every plan;
 2. an integer plan from it (`lpround`: loads rounded, dispatched and repaired with the greedy's
    own feasible-by-construction machinery), kept if better than the greedy warm start; then
-   improved by exact MIPs over windows of time (`_tails`): every arc starting outside the
+   improved by exact MIPs over windows of time (`tails`): every arc starting outside the
    window fixed to the best plan so far, the last hours first, the window grown while the
    solves are quick, then slid towards the start. Each is warm-started from the best plan,
    so the result never gets worse, and every solution of the restricted model is one of the
@@ -39,12 +39,8 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from highspy import cb
 
-# The `highspy.Highs` wrapper prints a banner on stdout when constructed, which would corrupt the
-# CLI's --json output and a server's log; the core class underneath it does not.
-from highspy._core import _Highs
-
+from corridor.planning.highs_run import Model, Run, closed, gap_of, run, tails
 from corridor.planning.instance import CATEGORIES
 from corridor.planning.lpround import round_lp
 from corridor.planning.network import DEPOT, Network
@@ -236,28 +232,28 @@ def solve(network: Network, *, warm: list[Route] | None, time_limit: float,
     col_t = np.full(n_cols, -1, dtype=np.int64)
     for k, net in enumerate(network.types):
         col_t[offsets[k]:offsets[k] + net.n_arcs] = np.asarray(net.tail_t)
-    model = _Model(lp, offsets, y_index, per_step, continuous, col_t,
+    model = Model(lp, offsets, y_index, per_step, continuous, col_t,
                    n_cols, len(row_lo))
     warm_x = (_warm_values(network, warm, offsets, y_index, per_step, n_cols)
               if warm else None)
     build_s = time.perf_counter() - began
     deadline = began + max(0.1, float(time_limit))
     if relax:
-        lp_run = _run(model, deadline, threads, integer=False, options=options)
+        lp_run = run(model, deadline, threads, integer=False, options=options)
         return _result(network, model, lp_run, lp_run, build_s, began, relax=True)
     # 1. The LP relaxation, by the interior-point method (seconds where simplex takes minutes
     # on these flow models), with crossover to a vertex whose support is small.
-    lp_run = _run(model, deadline, threads, integer=False,
+    lp_run = run(model, deadline, threads, integer=False,
                   options={"solver": "ipm", **(options or {})})
-    best = _Run.of(model, warm_x) if warm_x is not None else None
+    best = Run.of(model, warm_x) if warm_x is not None else None
     bound = lp_run.objective if lp_run.optimal else math.inf
     # 2. The LP's loads rounded to whole ones and dispatched like the greedy (lpround), which
     # gives an integer plan close to the LP value where the full MIP would not finish its root.
-    if lp_run.optimal and lp_run.x is not None and not _closed(best, bound, gap):
+    if lp_run.optimal and lp_run.x is not None and not closed(best, bound, gap):
         lp_flows = [lp_run.x[offsets[k]:offsets[k] + net.n_arcs]
                     for k, net in enumerate(network.types)]
         rounded = round_lp(network, lp_flows)
-        cand = _Run.of(model, _warm_values(network, rounded, offsets, y_index, per_step, n_cols))
+        cand = Run.of(model, _warm_values(network, rounded, offsets, y_index, per_step, n_cols))
         if best is None or cand.objective > best.objective:
             best = cand
     lp_s = lp_run.seconds
@@ -265,14 +261,14 @@ def solve(network: Network, *, warm: list[Route] | None, time_limit: float,
     # horizon first (the rounding loses its trips there, where whole-trip timings lag the LP's
     # fractional ones): small MIPs that HiGHS finishes where the full one would not.
     if lp_run.optimal and best is not None and best.x is not None:
-        best = _tails(model, best, bound, deadline, threads, gap, options)
+        best = tails(model, best, bound, deadline, threads, gap, options)
     # 3. Time left and the gap still open: the full MIP, started from the best plan so far.
-    full: _Run | None = None
+    full: Run | None = None
     # Simplex (inside the MIP) is many times slower than the IPM on these models: only worth
     # starting when the LP took a small part of the time left.
     left = deadline - time.perf_counter()
-    if not _closed(best, bound, gap) and left > 0.5 and (not lp_run.optimal or 8 * lp_s < left):
-        full = _run(model, deadline, threads, integer=True, start=best.x if best else None,
+    if not closed(best, bound, gap) and left > 0.5 and (not lp_run.optimal or 8 * lp_s < left):
+        full = run(model, deadline, threads, integer=True, start=best.x if best else None,
                     gap=gap, options=options)
         if full.x is not None and (best is None or full.objective > best.objective):
             best = full
@@ -283,165 +279,13 @@ def solve(network: Network, *, warm: list[Route] | None, time_limit: float,
                          time.perf_counter() - began - build_s, n_cols, len(row_lo))
     result = _result(network, model, best, lp_run, build_s, began, relax=False)
     result.dual_bound = max(bound, result.objective)
-    result.gap = _gap(result.objective, result.dual_bound)
+    result.gap = gap_of(result.objective, result.dual_bound)
     result.status = "optimal" if result.gap <= gap + 1e-12 else "time_limit"
     result.lp_bound = lp_run.objective if lp_run.optimal else None
     return result
 
 
-def _tails(model: _Model, best: _Run, bound: float, deadline: float, threads: int | None,
-           gap: float, options: dict[str, bool | float | str] | None) -> _Run:
-    """Exact MIPs over windows of time, every arc starting outside the window fixed to the best
-    plan so far (a time-window neighbourhood search). The first window is the end of the
-    horizon, where the rounding loses its trips; it grows by half while the solves are quick,
-    then slides towards the start, overlapping the last one by half (back to the last size
-    that finished, if a longer one did not). The whole horizon is left to the full MIP."""
-    lp = model.lp
-    lower, upper = np.asarray(lp.col_lower_).copy(), np.asarray(lp.col_upper_).copy()
-    T = int(model.col_t.max()) + 1 if len(model.col_t) else 0
-    span = max(1, T // 8)
-    done = 0  # the longest window that finished
-    end = T
-    idle = 0  # windows in a row that improved nothing
-    try:
-        while not _closed(best, bound, gap) and best.x is not None and T > 0:
-            left = deadline - time.perf_counter()
-            if left < 1.0:
-                break
-            begin = max(0, end - span)
-            if begin == 0 and end == T:
-                break  # that is the full MIP: step 3's, with its dual bound
-            free = (model.col_t >= begin) & (model.col_t < end)
-            fixed = (model.col_t >= 0) & ~free
-            lo, hi = lower.copy(), upper.copy()
-            lo[fixed] = best.x[fixed]
-            hi[fixed] = best.x[fixed]
-            lp.col_lower_, lp.col_upper_ = lo, hi
-            # HiGHS's root cut loop notices the interrupt only between rounds, which can take
-            # seconds on these windows: a wide margin (measured overruns up to 4 s).
-            run = _run(model, deadline - 0.4 * left, threads, integer=True,
-                       start=best.x, gap=gap, options=options)
-            if run.x is not None and run.objective > best.objective + 1e-9:
-                best = _Run(run.x, run.objective, False)
-                idle = 0
-            else:
-                idle += 1
-            if not run.optimal:
-                if span <= done or done == 0:
-                    break
-                span = done  # too long: slide the last size that finished
-                end = max(T - span + span // 2, 1)
-                continue
-            done = max(done, span)
-            if end == T and begin > 0 and 30 * run.seconds < deadline - time.perf_counter():
-                span = span * 3 // 2  # quick: a longer tail
-            elif begin == 0:
-                if idle * max(1, span // 2) >= T:
-                    break  # a whole pass without a gain
-                end = T
-            else:
-                end = max(begin + span // 2, 1)
-    finally:
-        lp.col_lower_, lp.col_upper_ = lower, upper
-    return best
-
-
-def _gap(primal: float, dual: float) -> float:
-    """HiGHS's relative gap: |dual − primal| / |primal|."""
-    if math.isinf(dual):
-        return math.inf
-    return abs(dual - primal) / max(abs(primal), 1e-9) if dual - primal > 1e-9 else 0.0
-
-
-def _closed(best: _Run | None, bound: float, gap: float) -> bool:
-    return best is not None and _gap(best.objective, bound) <= gap
-
-
-@dataclass
-class _Model:
-    lp: highspy.HighsLp
-    offsets: list[int]
-    y_index: dict[tuple[int, str, int], int]
-    per_step: list[tuple[int, np.ndarray]]
-    continuous: np.ndarray
-    col_t: np.ndarray  # tail step of each arc's column, -1 for the other columns
-    n_cols: int
-    n_rows: int
-
-
-@dataclass
-class _Run:
-    x: np.ndarray | None
-    objective: float
-    optimal: bool
-    bound: float | None = None  # a valid dual bound, from a solve of the whole model
-    seconds: float = 0.0
-
-    @staticmethod
-    def of(model: _Model, x: np.ndarray) -> _Run:
-        return _Run(x, float(np.dot(np.asarray(model.lp.col_cost_), x)), False)
-
-
-def _run(model: _Model, deadline: float, threads: int | None, *, integer: bool,
-         start: np.ndarray | None = None, gap: float = 1e-4,
-         options: dict[str, bool | float | str] | None = None) -> _Run:
-    """One HiGHS run, stopped at the deadline by an interrupt callback as well as by its own
-    time limit (some of its paths, e.g. the IPM inside the MIP, overrun `time_limit`)."""
-    lp = model.lp
-    if integer:
-        lp.integrality_ = [highspy.HighsVarType.kContinuous if c else highspy.HighsVarType.kInteger
-                           for c in model.continuous]
-    h = _Highs()
-    h.setOptionValue("output_flag", False)
-    left = deadline - time.perf_counter()
-    if left <= 0.05:
-        return _Run(None, -math.inf, False)
-    h.setOptionValue("time_limit", left)
-    h.setOptionValue("mip_rel_gap", gap)
-    if threads is not None:
-        h.setOptionValue("threads", threads)
-    for key, val in (options or {}).items():
-        h.setOptionValue(key, val)
-    h.passModel(lp)
-    if integer:
-        lp.integrality_ = []
-    if start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = list(start)
-        sol.value_valid = True
-        h.setSolution(sol)
-
-    def interrupt(kind: object, message: str, data_out: object, data_in: object,
-                  user: object) -> None:
-        if time.perf_counter() > deadline and data_in is not None:
-            data_in.user_interrupt = True  # type: ignore[attr-defined]
-
-    h.setCallback(interrupt, None)
-    for kind in (cb.HighsCallbackType.kCallbackSimplexInterrupt,
-                 cb.HighsCallbackType.kCallbackIpmInterrupt,
-                 cb.HighsCallbackType.kCallbackMipInterrupt):
-        h.startCallback(kind)
-    t0 = time.perf_counter()
-    h.run()
-    status = h.getModelStatus()
-    solution = h.getSolution()
-    info = h.getInfo()
-    optimal = status == highspy.HighsModelStatus.kOptimal
-    if not solution.value_valid:
-        return _Run(None, -math.inf, False)
-    x = np.asarray(solution.col_value)
-    if integer:
-        x = np.rint(x)
-        x[model.continuous] = np.asarray(solution.col_value)[model.continuous]
-        obj = float(np.dot(np.asarray(lp.col_cost_), x))
-        dual = float(info.mip_dual_bound)
-        return _Run(x, obj, optimal, dual, time.perf_counter() - t0)
-    return _Run(x, float(info.objective_function_value), optimal,
-                float(info.objective_function_value) if optimal else None,
-                time.perf_counter() - t0)
-
-
-def _result(network: Network, model: _Model, run: _Run, lp_run: _Run, build_s: float,
+def _result(network: Network, model: Model, run: Run, lp_run: Run, build_s: float,
             began: float, *, relax: bool) -> MipResult:
     solve_s = time.perf_counter() - began - build_s
     if run.x is None:

@@ -9,8 +9,10 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from corridor.errors import InvalidInput
 from corridor.groups.principal import Principal
 from corridor.inputs import MAX_ID, In
+from corridor.planning.from_pause import instance_from_pause
 from corridor.planning.instance import parse_instance
 from corridor.planning.planner import Options, make_plan
 from corridor.planning.robust import monte_carlo, parse_safety, with_percentile_delays
@@ -30,8 +32,6 @@ class PlanRequest(In):
 
 def plan_instance(request: PlanRequest, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """A checked plan for the request's instance (or `data`, built from a pause)."""
-    from corridor.errors import InvalidInput
-
     data = dict(data if data is not None else request.instance or {})
     if not data:
         raise InvalidInput("give an instance, or a pause to plan for", field="/instance")
@@ -54,8 +54,6 @@ def plan_for_group(db: Session, *, principal: Principal, request: PlanRequest) -
     """Plan for the caller's group: from a pause of it when one is named."""
     if request.pause is None:
         return plan_instance(request)
-    from corridor.planning.from_pause import instance_from_pause
-
     data = instance_from_pause(db, principal=principal, pause_id=request.pause,
                                given=request.instance or {})
     plan = plan_instance(request, data)

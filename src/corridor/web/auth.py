@@ -10,8 +10,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from corridor.deps import SessionDep, SettingsDep
+from corridor.groups import logins as sessions
 from corridor.uow import write
-from corridor.web import i18n, sessions
+from corridor.web import i18n
 from corridor.web.deps import COOKIE, CheckedForm, MaybeUser, WebUser
 from corridor.web.render import gettext, render
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from corridor.deps import SessionDep
+from corridor.groups import logins as sessions
+from corridor.groups.logins import WebLogin
 from corridor.log.models import LogHead
-from corridor.web import sessions
-from corridor.web.sessions import WebLogin
 
 COOKIE = sessions.COOKIE
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from corridor.config import Settings
 from corridor.deps import SessionDep, SettingsDep
 from corridor.errors import CorridorError
+from corridor.groups.logins import WebLogin
 from corridor.incidents import schemas, views
 from corridor.incidents import service as incidents
 from corridor.policy import Action, Target, allowed
@@ -25,8 +26,8 @@ from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
 from corridor.web.incidents_limits import megabytes
+from corridor.web.refusals import form_status
 from corridor.web.render import gettext, language_of, render
-from corridor.web.sessions import WebLogin
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,11 +104,9 @@ def incident_submit(request: Request, login: WebUser, db: SessionDep, settings: 
                 max_bytes=_max_bytes(settings))
             return RedirectResponse(f"/incidents/{incident.id}?reported=1", status_code=303)
         except (ValidationError, CorridorError) as exc:
-            if isinstance(exc, CorridorError) and exc.status in (403, 404):
-                raise
+            status = form_status(exc)
             db.rollback()
             errors = _errors_of(exc, _)
-            status = 409 if isinstance(exc, CorridorError) and exc.status == 409 else 422
     if sent and "evidence" not in errors:
         errors["evidence"] = _("Nothing was saved, so choose the file again.")
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
@@ -150,10 +149,8 @@ def incident_page(request: Request, login: WebUser, db: SessionDep, incident_id:
 
 def _refused(request: Request, login: WebLogin, db: SessionDep, incident_id: int,
              exc: Exception, values: dict[str, str]) -> Response:
-    if isinstance(exc, CorridorError) and exc.status in (403, 404):
-        raise exc
+    status = form_status(exc)
     db.rollback()
-    status = 409 if isinstance(exc, CorridorError) and exc.status == 409 else 422
     return _detail(request, login, db, incident_id, status=status,
                    errors=_errors_of(exc, gettext(request)), values=values)
 

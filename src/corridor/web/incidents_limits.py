@@ -14,10 +14,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from corridor.web import sessions
+from corridor.groups import logins as sessions
+from corridor.groups.logins import COOKIE
 from corridor.web.i18n import Formatter, translations
 from corridor.web.render import language_of, render
-from corridor.web.sessions import COOKIE
 
 MIB = 1_048_576
 

@@ -27,9 +27,9 @@ from corridor.groups.principal import Principal
 from corridor.log import checkpoints, proofs
 from corridor.log.models import Checkpoint, Cosignature, LogEntry
 from corridor.policy import Action, Target, log_entry_visible, require
+from corridor.transparency import cosign
 from corridor.web.deps import WebUser
-from corridor.web.pages import error_page
-from corridor.web.render import gettext, render
+from corridor.web.render import error_page, gettext, render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -131,7 +131,7 @@ def _witnesses(db: Session, cp: Checkpoint) -> list[Witness]:
     out = []
     for key in keys:
         cosig = signed.get(key.id)
-        out.append(Witness(key.organisation.name, checkpoints.witness_name(key.organisation),
+        out.append(Witness(key.organisation.name, cosign.witness_name(key.organisation),
                            key.fingerprint, key.label, cosig.size if cosig else None,
                            datetime.fromtimestamp(cosig.timestamp, UTC) if cosig else None,
                            cosig is not None and cosig.size == cp.size))
@@ -140,7 +140,7 @@ def _witnesses(db: Session, cp: Checkpoint) -> list[Witness]:
 
 def _current(db: Session, principal: Principal) -> Checkpoint:
     require(principal.actor, Action.LOG_READ, Target(group_id=principal.group.id))
-    return checkpoints.current(db, group=principal.group)
+    return checkpoints.current(db, group_id=principal.group.id)
 
 
 @router.get("/log")

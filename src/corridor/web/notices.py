@@ -3,7 +3,7 @@ Acknowledge button, and the deconfliction check drawn on the map) and the acknow
 
 Everything is read through the notification service and views with the logged-in person's
 principal, exactly as `notifications/api.py` does, so another humanitarian organisation's
-movement is 404 here too. The check comes from `notifications.deconflict.run`, the function
+movement is 404 here too. The check comes from `deconfliction.service.run`, the function
 behind `GET /api/v1/groups/{g}/movements/{id}/check`. Sites are in `notices_sites.py`, the
 forms in `notices_forms.py`, the check's map data in `notices_check.py`.
 """
@@ -17,14 +17,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from corridor.deconfliction import service as deconflict
+from corridor.deconfliction.check import DEFAULT_INCIDENT_HOURS, DEFAULT_RADIUS_M
 from corridor.deps import SessionDep
-from corridor.errors import Conflict, CorridorError
-from corridor.notifications import deconflict, geojson, views
+from corridor.errors import CorridorError
+from corridor.notifications import geojson, views
 from corridor.notifications import service as notifications
-from corridor.notifications.check import DEFAULT_INCIDENT_HOURS, DEFAULT_RADIUS_M
-from corridor.notifications.content import default_gazetteer
 from corridor.notifications.models import Movement
 from corridor.notifications.schemas import MovementOut
+from corridor.places.service import default_gazetteer
+from corridor.problems import status_of
 from corridor.web import listing, notices_check, notices_forms, notices_sites
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.notices_common import ack_refused, labels, may_acknowledge, may_notify
@@ -120,5 +122,5 @@ def acknowledge_movement(request: Request, login: WebUser, db: SessionDep, form:
     except CorridorError as exc:
         db.rollback()
         return detail_page(request, login, db, movement, errors=ack_refused(request, exc),
-                           status=409 if isinstance(exc, Conflict) else exc.status)
+                           status=status_of(exc))
     return RedirectResponse(f"/movements/{movement_id}", status_code=303)

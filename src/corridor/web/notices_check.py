@@ -18,10 +18,10 @@ from shapely.ops import substring
 from sqlalchemy.orm import Session
 
 from corridor import clock
+from corridor.deconfliction import check
 from corridor.errors import CorridorError
 from corridor.groups.principal import Principal
 from corridor.incidents import service as incidents
-from corridor.notifications import check
 from corridor.notifications.content import route_of
 from corridor.notifications.models import Movement, Site
 from corridor.notifications.schemas import MovementOut

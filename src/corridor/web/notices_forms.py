@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from corridor import clock
 from corridor.config import Settings
 from corridor.deps import SessionDep
-from corridor.errors import Conflict, CorridorError, InvalidInput
+from corridor.errors import CorridorError, InvalidInput
 from corridor.groups.models import Organisation
 from corridor.groups.principal import Principal
 from corridor.notifications import service as notifications
@@ -34,6 +34,7 @@ from corridor.pauses import visible
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause
 from corridor.policy import Action, Target, require
+from corridor.problems import status_of
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import field_for, validated
 from corridor.web.pauses_forms import parse_waypoints
@@ -196,5 +197,5 @@ def notify_movement(request: Request, login: WebUser, db: SessionDep,
         message = exc.detail if exc.extra.get("own") else (
             f"{_lead(request, field, exc.detail)} {exc.detail}")
         return form_page(request, login, db, values=values, errors={field: message},
-                         status=409 if isinstance(exc, Conflict) else exc.status)
+                         status=status_of(exc))
     return RedirectResponse(f"/movements/{movement.id}", status_code=303)

@@ -15,13 +15,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from corridor.deps import SessionDep
-from corridor.errors import Conflict, CorridorError, Forbidden, InvalidInput
+from corridor.errors import CorridorError, Forbidden, InvalidInput
 from corridor.notifications import geojson, views
 from corridor.notifications import service as notifications
-from corridor.notifications.content import default_gazetteer
 from corridor.notifications.models import SITE_TYPES, Site
 from corridor.notifications.schemas import SiteIn
+from corridor.places.service import default_gazetteer
 from corridor.policy import Action, allowed
+from corridor.problems import status_of
 from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted, validated
@@ -81,7 +82,7 @@ def acknowledge_site(request: Request, login: WebUser, db: SessionDep, form: Che
     except CorridorError as exc:
         db.rollback()
         return detail_page(request, login, db, site, errors=ack_refused(request, exc),
-                           status=409 if isinstance(exc, Conflict) else exc.status)
+                           status=status_of(exc))
     return RedirectResponse(f"/sites/{site_id}", status_code=303)
 
 
@@ -174,5 +175,5 @@ def notify_site(request: Request, login: WebUser, db: SessionDep, form: CheckedF
         message = exc.detail if exc.extra.get("own") else (
             f"{_lead(request, field)} {exc.detail}")
         return form_page(request, login, values=values, errors={field: message},
-                         status=409 if isinstance(exc, Conflict) else exc.status)
+                         status=status_of(exc))
     return RedirectResponse(f"/sites/{site.id}", status_code=303)

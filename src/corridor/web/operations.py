@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from corridor import paging
 from corridor.deps import SessionDep
 from corridor.errors import CorridorError
+from corridor.groups.logins import WebLogin
 from corridor.operations import participants, schemas, views
 from corridor.operations import service as operations
 from corridor.operations import visible as visible_operations
@@ -27,9 +28,8 @@ from corridor.web import listing
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
-from corridor.web.pages import error_page
-from corridor.web.render import gettext, render
-from corridor.web.sessions import WebLogin
+from corridor.web.refusals import form_status
+from corridor.web.render import error_page, gettext, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -203,12 +203,10 @@ def record_submit(request: Request, login: WebUser, db: SessionDep, form: Checke
                 field = _field_of(".".join(str(p) for p in problem["loc"]))
                 errors.setdefault(field, f"{_lead(field, _)} {problem['msg']}")
         except CorridorError as exc:
-            if exc.status in (403, 404):
-                raise
+            status = form_status(exc)
             db.rollback()
             field = _field_of(dotted(exc.field))
             errors[field] = f"{_lead(field, _)} {exc.detail}"
-            status = exc.status if exc.status in (409, 422) else 422
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     return _record_page(request, login, db, operation_id, vehicle=values.get("vehicle", ""),
                         stage=body["stage"] or None, status=status, errors=errors,

@@ -23,6 +23,7 @@ from starlette.datastructures import FormData
 
 from corridor.deps import SessionDep
 from corridor.errors import CorridorError
+from corridor.groups.logins import WebLogin
 from corridor.groups.principal import Principal
 from corridor.notifications import service as notices
 from corridor.operations import participants, schemas, views
@@ -36,9 +37,8 @@ from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
 from corridor.web.operations import not_a_recorder
-from corridor.web.pages import error_page
-from corridor.web.render import gettext, render
-from corridor.web.sessions import WebLogin
+from corridor.web.refusals import form_status
+from corridor.web.render import error_page, gettext, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -185,12 +185,10 @@ def create_submit(request: Request, login: WebUser, db: SessionDep,
                 field = _operation_field([str(p) for p in problem["loc"]], rows)
                 errors.setdefault(field, f"{_operation_lead(field, _)} {problem['msg']}")
         except CorridorError as exc:
-            if exc.status in (403, 404):
-                raise
+            status = form_status(exc)
             db.rollback()
             field = _operation_field(dotted(exc.field).split("."), rows)
             errors[field] = f"{_operation_lead(field, _)} {exc.detail}"
-            status = exc.status if exc.status in (409, 422) else 422
     return _new_page(request, login, db, status=status, errors=errors, values=value,
                      chosen=chosen)
 
@@ -317,11 +315,9 @@ def cargo_submit(request: Request, login: WebUser, db: SessionDep, form: Checked
                 field = _cargo_field([str(p) for p in problem["loc"]], rows)
                 errors.setdefault(field, f"{_cargo_lead(field, _)} {problem['msg']}")
         except CorridorError as exc:
-            if exc.status in (403, 404):
-                raise
+            status = form_status(exc)
             db.rollback()
             field = _cargo_field(dotted(exc.field).split("."), rows)
             errors[field] = f"{_cargo_lead(field, _)} {exc.detail}"
-            status = exc.status if exc.status in (409, 422) else 422
     row = _aid_delivery(db, principal, operation_id)
     return _cargo_page(request, login, db, row, status=status, errors=errors, values=value)

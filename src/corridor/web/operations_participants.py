@@ -15,8 +15,8 @@ from corridor.operations import participants, schemas
 from corridor.operations import service as operations
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.operations import board_page
-from corridor.web.pages import error_page
-from corridor.web.render import gettext
+from corridor.web.refusals import form_status
+from corridor.web.render import error_page, gettext
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,11 +46,9 @@ def add_submit(request: Request, login: WebUser, db: SessionDep, form: CheckedFo
         return board_page(request, login, db, operation_id, status=422,
                           participant_error=_("Choose a member organisation to add."))
     except CorridorError as exc:
-        if exc.status in (403, 404):
-            raise
+        status = form_status(exc)
         db.rollback()
-        return board_page(request, login, db, operation_id,
-                          status=exc.status if exc.status in (409, 422) else 422,
+        return board_page(request, login, db, operation_id, status=status,
                           participant_error=exc.detail)
     return RedirectResponse(f"/operations/{operation_id}?changed=added#participants",
                             status_code=303)

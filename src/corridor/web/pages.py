@@ -4,10 +4,25 @@ reader is not logged in (redirect to the login page) or a form's CSRF token is w
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.middleware.gzip import GZipMiddleware
 
-from corridor.web import assets, auth, docs, events
+from corridor.web import (
+    assets,
+    auth,
+    docs,
+    events,
+    incidents,
+    log,
+    notices,
+    operations,
+    operations_forms,
+    operations_participants,
+    overview,
+    pauses,
+    pauses_forms,
+    pauses_sign,
+)
 from corridor.web.deps import CsrfRefused, LoginRequired
 from corridor.web.render import gettext, render
 
@@ -27,19 +42,6 @@ async def _csrf_refused(request: Request, _exc: Exception) -> Response:
 
 def mount(app: FastAPI) -> None:
     """Add the pages to the application (after the API, so the API's paths win)."""
-    from corridor.web import (
-        incidents,
-        log,
-        notices,
-        operations,
-        operations_forms,
-        operations_participants,
-        overview,
-        pauses,
-        pauses_forms,
-        pauses_sign,
-    )
-
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     # Level 6: level 9 (Starlette's default) costs 4x the CPU for responses under 1 % smaller.
@@ -49,19 +51,3 @@ def mount(app: FastAPI) -> None:
                    operations, operations_participants, incidents, log, pauses_forms,
                    pauses_sign):
         app.include_router(module.router)
-
-
-def error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
-    """An error as a page in the reader's language; the server's own words shown as detail."""
-    _ = gettext(request)
-    titles = {401: _("Please log in"), 403: _("Not permitted"), 404: _("Not found"),
-              409: _("This has changed in the meantime"), 422: _("Some input was not accepted")}
-    messages = {
-        403: _("Your role does not allow this. Ask your organisation or the convener."),
-        404: _("There is nothing here, or it is not shared with your organisation."),
-        409: _("Someone changed it after you opened the page. Reload and try again."),
-    }
-    return render(request, "error.html", status=status,
-                  login=getattr(request.state, "web_login", None),
-                  title=titles.get(status, title), message=messages.get(status, ""),
-                  detail=detail)

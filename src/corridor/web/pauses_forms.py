@@ -26,11 +26,11 @@ from corridor.errors import Conflict, CorridorError, InvalidInput
 from corridor.geo.metric import buffer_m
 from corridor.groups.models import Organisation
 from corridor.groups.principal import Principal
-from corridor.notifications.content import default_gazetteer
 from corridor.pauses import service as pauses
 from corridor.pauses import views
 from corridor.pauses.models import Pause
 from corridor.pauses.schemas import PauseContentIn
+from corridor.places.service import default_gazetteer
 from corridor.policy import Action, Target, require
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted, field_for, validated

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from corridor import __version__
+from corridor.groups.logins import WebLogin
 from corridor.web import i18n
-from corridor.web.sessions import WebLogin
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -67,3 +67,19 @@ def render(request: Request, template: str, *, status: int = 200,
         **context,
     )
     return HTMLResponse(page, status_code=status, headers={"Content-Language": lang})
+
+
+def error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    """An error as a page in the reader's language; the server's own words shown as detail."""
+    _ = gettext(request)
+    titles = {401: _("Please log in"), 403: _("Not permitted"), 404: _("Not found"),
+              409: _("This has changed in the meantime"), 422: _("Some input was not accepted")}
+    messages = {
+        403: _("Your role does not allow this. Ask your organisation or the convener."),
+        404: _("There is nothing here, or it is not shared with your organisation."),
+        409: _("Someone changed it after you opened the page. Reload and try again."),
+    }
+    return render(request, "error.html", status=status,
+                  login=getattr(request.state, "web_login", None),
+                  title=titles.get(status, title), message=messages.get(status, ""),
+                  detail=detail)

@@ -144,17 +144,6 @@ def test_kinds_and_limit_narrow_the_answer() -> None:
     assert index.near(ROUTE, 10_000, kinds=["pause"]) == []
 
 
-def test_containing_finds_the_areas_around_an_incident() -> None:
-    index = SpatialIndex()
-    index.upsert("pause", "azovstal", buffer_m(Point(37.58, 47.1), 3_000))
-    index.upsert("pause", "corridor", buffer_m(ROUTE, 2_000))
-    index.upsert("site", "plant", Point(37.56, 47.1))
-    assert index.containing(Point(37.56, 47.1), kinds=["pause"]) == [
-        Hit("pause", "azovstal", 0.0), Hit("pause", "corridor", 0.0)
-    ]
-    assert index.containing(Point(30.52, 50.45)) == []  # the Kyiv strike touches no pause
-
-
 def test_intersecting_finds_areas_a_route_crosses() -> None:
     index = SpatialIndex()
     square = Polygon([(36.0, 46.5), (36.5, 46.5), (36.5, 47.5), (36.0, 47.5)])

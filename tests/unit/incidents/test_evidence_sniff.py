@@ -49,7 +49,7 @@ def test_markup_and_unknown_content_is_refused_saying_what_is_accepted(data: byt
     with pytest.raises(UnsupportedMediaType) as refused:
         evidence.checked(data, "image/png", max_bytes=1000)
     assert refused.value.field == "evidence" and "PDF" in refused.value.detail
-    assert refused.value.status == 415
+    assert refused.value.kind == "unsupported_media_type"
 
 
 @pytest.mark.parametrize("claimed", ["text/html", "image/svg+xml", "application/xhtml+xml",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from shapely.geometry import LineString, Point, box
 
-from corridor.geo.metric import buffer_m
+from corridor.geo.metric import buffer_m, pause_zone
 from corridor.incidents.links import (
     LinkKind,
     NotifiedMovement,
@@ -16,7 +16,6 @@ from corridor.incidents.links import (
     links,
     parties_concerned,
 )
-from corridor.notifications.check import pause_zone
 
 T0 = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)

@@ -12,6 +12,7 @@ import pytest
 from corridor.log import merkle
 from tests.unit.log import conformance
 from tests.unit.log.conformance import b64
+from tests.unit.log.reference import MemoryTree
 
 INCLUSION_PROBES = conformance.files("merkle/inclusion", "**/*")
 CONSISTENCY_PROBES = conformance.files("merkle/consistency", "**/*")
@@ -92,14 +93,14 @@ def test_the_hasher_matches_rfc6962() -> None:
 
 
 def test_every_node_hash_of_the_eight_leaf_tree_is_a_stored_perfect_node() -> None:
-    tree = merkle.MemoryTree(_eight_leaves())
+    tree = MemoryTree(_eight_leaves())
     for level, row in enumerate(VECTORS["node_hashes_by_level"]):
         assert [tree.nodes[(level, i)].hex() for i in range(len(row))] == row
 
 
 def test_every_root_of_the_eight_leaf_tree_matches() -> None:
     leaves = _eight_leaves()
-    tree = merkle.MemoryTree(leaves)
+    tree = MemoryTree(leaves)
     for size, want in VECTORS["roots_by_tree_size"].items():
         assert merkle.root(leaves[: int(size)]).hex() == want
         assert tree.root(int(size)).hex() == want
@@ -111,7 +112,7 @@ def test_every_sample_inclusion_proof_is_built_and_verifies(case: dict[str, Any]
     index, size = case["leaf_index"], case["tree_size"]
     proof = [bytes.fromhex(h) for h in case["proof"]]
     assert merkle.inclusion_proof(leaves, index, size) == proof
-    assert merkle.MemoryTree(leaves).inclusion_proof(index, size) == proof
+    assert MemoryTree(leaves).inclusion_proof(index, size) == proof
     root = bytes.fromhex(case["root"])
     merkle.verify_inclusion(bytes.fromhex(case["leaf_hash"]), index, size, proof, root)
 
@@ -124,7 +125,7 @@ def test_every_sample_consistency_proof_is_built_and_verifies(case: dict[str, An
     old, new = case["size1"], case["size2"]
     proof = [bytes.fromhex(h) for h in case["proof"]]
     assert merkle.consistency_proof(leaves, old, new) == proof
-    assert merkle.MemoryTree(leaves).consistency_proof(old, new) == proof
+    assert MemoryTree(leaves).consistency_proof(old, new) == proof
     merkle.verify_consistency(
         old, new, bytes.fromhex(case["root1"]), bytes.fromhex(case["root2"]), proof
     )
@@ -139,7 +140,7 @@ GOLDEN = VECTORS["golden_roots_2byte_le"]["cases"]
 
 def test_every_golden_root_up_to_65535_leaves_matches_the_streaming_and_stored_trees() -> None:
     want = {c["tree_size"]: c["root"] for c in GOLDEN}
-    compact, stored = merkle.CompactRange(), merkle.MemoryTree()
+    compact, stored = merkle.CompactRange(), MemoryTree()
     for i in range(max(want)):
         compact.append(_golden_leaf(i))
         stored.append(_golden_leaf(i))
@@ -189,7 +190,7 @@ def _valid_subtrees(leaves: int) -> Iterator[tuple[int, int]]:
 
 def test_the_accumulated_subtree_hashes_and_inclusion_proofs_match_their_digests() -> None:
     digests = VECTORS["accumulated_subtree_digests"]
-    tree = merkle.MemoryTree(merkle.leaf_hash(bytes([i])) for i in range(130))
+    tree = MemoryTree(merkle.leaf_hash(bytes([i])) for i in range(130))
     hashes, paths = hashlib.sha256(), hashlib.sha256()
     for start, end in _valid_subtrees(130):
         view = _Shifted(tree.nodes, start)

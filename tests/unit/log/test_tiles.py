@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from corridor.log import merkle, note, signing, tiles
 from corridor.log.audit import Redacted
 from tests.unit.log import conformance
+from tests.unit.log.reference import MemoryTree, open_checkpoint, verify_tiles
 
 WORDS = b"one two three four five six seven eit nain ten ileven twelf threeten fourten fivten"
 
@@ -22,7 +23,7 @@ def _tessera_note(size: int) -> str:
 
 def _tessera_checkpoint(size: int) -> note.Checkpoint:
     log = note.NoteVerifier.from_vkey(conformance.TESSERA_VKEY)
-    return note.open_checkpoint(_tessera_note(size), log)[0]
+    return open_checkpoint(_tessera_note(size), log)[0]
 
 
 # --- Paths -----------------------------------------------------------------------------------
@@ -68,7 +69,7 @@ def test_every_tessera_checkpoint_root_is_recomputed_from_its_entries_and_its_ti
     size: int,
 ) -> None:
     checkpoint = _tessera_checkpoint(size)
-    entries = tiles.verify_tiles(conformance.TESSERA_LOG, checkpoint)
+    entries = verify_tiles(conformance.TESSERA_LOG, checkpoint)
     assert entries == WORDS.split()[:size]
     assert merkle.root([tiles.leaf_hash_of(e) for e in entries]) == checkpoint.root_hash
     assert tiles.root_from_tiles(conformance.TESSERA_LOG, size) == checkpoint.root_hash
@@ -95,7 +96,7 @@ def test_writing_tessera_s_entries_checkpoint_by_checkpoint_reproduces_its_files
 
 
 def test_inclusion_and_consistency_proofs_can_be_built_from_the_tessera_tiles() -> None:
-    tree = merkle.MemoryTree(merkle.leaf_hash(w) for w in WORDS.split())
+    tree = MemoryTree(merkle.leaf_hash(w) for w in WORDS.split())
     for index in range(15):
         keys = merkle.nodes_for_inclusion(index, 15)
         nodes = tiles.nodes_from_tiles(conformance.TESSERA_LOG, keys, 15)
@@ -122,7 +123,7 @@ def test_a_changed_entry_is_caught(tessera_copy: Path) -> None:
     bundle = tessera_copy / "tile/entries/000.p/15"
     bundle.write_bytes(bundle.read_bytes().replace(b"fivten", b"fifton"))
     with pytest.raises(tiles.TileError, match="entries do not hash"):
-        tiles.verify_tiles(tessera_copy, _tessera_checkpoint(15))
+        verify_tiles(tessera_copy, _tessera_checkpoint(15))
 
 
 def test_a_changed_tile_hash_is_caught(tessera_copy: Path) -> None:
@@ -131,7 +132,7 @@ def test_a_changed_tile_hash_is_caught(tessera_copy: Path) -> None:
     data[-1] ^= 1
     tile.write_bytes(bytes(data))
     with pytest.raises(tiles.TileError, match="hash tiles"):
-        tiles.verify_tiles(tessera_copy, _tessera_checkpoint(15))
+        verify_tiles(tessera_copy, _tessera_checkpoint(15))
 
 
 @pytest.mark.parametrize("garbage", [b"\x00", b"\x00\x05ab"], ids=["half-prefix", "short-entry"])
@@ -170,8 +171,8 @@ def test_written_tiles_read_back_to_the_same_entries_roots_and_proofs(
     tiles.write_tiles(directory, entries, signed)
     text, read = tiles.read_tiles(directory)
     assert (text, read) == (signed, entries)
-    checkpoint, _ = note.open_checkpoint(text, LOG.verifier())
-    assert tiles.verify_tiles(directory, checkpoint) == entries
+    checkpoint, _ = open_checkpoint(text, LOG.verifier())
+    assert verify_tiles(directory, checkpoint) == entries
     if entries:
         size = len(entries)
         index = data.draw(st.integers(0, size - 1))
@@ -230,8 +231,8 @@ def test_a_withheld_entry_is_published_as_its_leaf_hash_and_the_tree_still_verif
     tiles.write_tiles(tmp_path, mirror, _checkpoint_note(SECRET))
     published = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     assert b"secret depot" not in published
-    checkpoint, _ = note.open_checkpoint(_checkpoint_note(SECRET), LOG.verifier())
-    assert tiles.verify_tiles(tmp_path, checkpoint) == mirror
+    checkpoint, _ = open_checkpoint(_checkpoint_note(SECRET), LOG.verifier())
+    assert verify_tiles(tmp_path, checkpoint) == mirror
 
 
 def test_a_withheld_entry_that_names_another_leaf_hash_is_caught(tmp_path: Path) -> None:
@@ -241,6 +242,6 @@ def test_a_withheld_entry_that_names_another_leaf_hash_is_caught(tmp_path: Path)
     data = bundle.read_bytes()
     at = data.index(tiles.WITHHELD) + len(tiles.WITHHELD)
     bundle.write_bytes(data[:at] + merkle.leaf_hash(b'{"site":"elsewhere"}') + data[at + 32:])
-    checkpoint, _ = note.open_checkpoint(_checkpoint_note(SECRET), LOG.verifier())
+    checkpoint, _ = open_checkpoint(_checkpoint_note(SECRET), LOG.verifier())
     with pytest.raises(tiles.TileError, match="do not hash to the root"):
-        tiles.verify_tiles(tmp_path, checkpoint)
+        verify_tiles(tmp_path, checkpoint)

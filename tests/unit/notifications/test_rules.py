@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from corridor.durations import span
 from corridor.notifications.rules import (
     AckStatus,
     ack_due,
     ack_status,
     late_by,
     required_lead_hours,
-    span,
     stale_since,
 )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from corridor.planning import mip
+from corridor.planning import highs_run, mip
 from corridor.planning.checker import check
 from corridor.planning.decompose import routes_from_flows
 from corridor.planning.greedy import greedy
@@ -75,7 +75,7 @@ def test_the_time_window_search_only_improves_and_stays_feasible(monkeypatch: An
     inst = instance(**_three_sites())
     network = build(inst)
     seen: list[tuple[float, float, list[np.ndarray]]] = []
-    tails = mip._tails
+    tails = highs_run.tails
 
     def poor(net: object, flows: object) -> list[Route]:
         return [Route(r.vtype, r.number, r.trips[:-1]) for r in greedy(network)]
@@ -89,7 +89,7 @@ def test_the_time_window_search_only_improves_and_stays_feasible(monkeypatch: An
         return out
 
     monkeypatch.setattr(mip, "round_lp", poor)
-    monkeypatch.setattr(mip, "_tails", spy)
+    monkeypatch.setattr(mip, "tails", spy)
     result = mip.solve(network, warm=None, time_limit=20)
     assert seen
     before, after, flows = seen[0]

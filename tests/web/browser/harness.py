@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -51,14 +52,29 @@ class Demo:
         self.proc = self.corridor.start_server(int(self.url.rsplit(":", 1)[1]))
 
 
+def _built_demo(tmp: Path) -> tuple[Path, dict[str, Any]]:
+    """The seed scenario built once per test process (`corridor demo --no-serve`) into a folder
+    no server ever opens; each demo server starts from a copy of it (building is the slow part
+    of a browser module: about ten seconds, a copy a fraction of one)."""
+    template = tmp.parent / "demo-template"
+    if not (template / "demo.json").exists():
+        template.mkdir(exist_ok=True)
+        database = template / "corridor.sqlite3"
+        corridor = Corridor(template, f"sqlite+pysqlite:///{database}")
+        out = subprocess.run([sys.executable, "-m", "corridor", "demo", "--db", str(database),
+                              "--no-serve", "--json"], env=corridor.env, text=True,
+                             capture_output=True, timeout=300, check=True)
+        (template / "demo.json").write_text(out.stdout)
+    return template, json.loads((template / "demo.json").read_text())
+
+
 @contextmanager
 def demo_server(tmp: Path) -> Iterator[Demo]:
-    database = tmp / "corridor.sqlite3"
-    corridor = Corridor(tmp, f"sqlite+pysqlite:///{database}")
-    out = subprocess.run([sys.executable, "-m", "corridor", "demo", "--db", str(database),
-                          "--no-serve", "--json"], env=corridor.env, text=True,
-                         capture_output=True, timeout=300, check=True)
-    data = json.loads(out.stdout)
+    template, built = _built_demo(tmp)
+    shutil.copytree(template, tmp, dirs_exist_ok=True)
+    # The printed paths (database, key files) name the template: point them at the copy.
+    data = json.loads(json.dumps(built).replace(str(template), str(tmp)))
+    corridor = Corridor(tmp, f"sqlite+pysqlite:///{tmp / 'corridor.sqlite3'}")
     demo = Demo(url="", data=data, corridor=corridor)
     for member in data["members"]:
         demo.key_files[member["slug"]] = member["key_files"]

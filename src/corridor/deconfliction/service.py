@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping
 from sqlalchemy.orm import Session
 
 from corridor import clock
+from corridor.deconfliction import check, features
+from corridor.deconfliction.check import PauseFacts, SiteFacts, Trip
 from corridor.groups.principal import Principal
-from corridor.notifications import check, features
-from corridor.notifications.check import PauseFacts, SiteFacts, Trip
 from corridor.notifications.content import route_of
 from corridor.notifications.models import Movement
 from corridor.pauses.lifecycle import State, shown

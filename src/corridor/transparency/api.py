@@ -8,13 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.deps import SessionDep
 from corridor.errors import InvalidInput, NotFound
 from corridor.groups import service as groups
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import MAX_ID, StrictRoute
 from corridor.log import checkpoints, proofs
 from corridor.log import schemas as s
 from corridor.policy import Action, Target, log_entry_visible, require
+from corridor.transparency import cosign
 
 router = APIRouter(prefix="/groups/{group}/log", tags=["log"], route_class=StrictRoute)
 
@@ -27,7 +29,7 @@ def b64(h: bytes) -> str:
 def get_checkpoint(group: str, db: SessionDep) -> PlainTextResponse:
     """The newest signed checkpoint with its cosignatures; public, so anyone can watch the log."""
     g = groups.get_group(db, slug=group)
-    cp = checkpoints.current(db, group=g)
+    cp = checkpoints.current(db, group_id=g.id)
     return PlainTextResponse(checkpoints.with_cosignatures(db, cp),
                              media_type="text/plain; charset=utf-8")
 
@@ -140,11 +142,11 @@ def post_cosignature(
 ) -> s.CosignatureOut:
     """A member's witness cosigns a checkpoint it verified (C2SP tlog-cosignature/v1)."""
     require(principal.actor, Action.LOG_COSIGN, Target(group_id=group.id))
-    cosig = checkpoints.add_cosignature(
+    cosig = cosign.add_cosignature(
         db, group=group, organisation=principal.organisation, size=body.size, line=body.cosignature
     )
     return s.CosignatureOut(
         size=cosig.size,
-        witness=checkpoints.witness_name(principal.organisation),
+        witness=cosign.witness_name(principal.organisation),
         timestamp=cosig.timestamp,
     )

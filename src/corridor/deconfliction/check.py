@@ -13,11 +13,15 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
+from corridor.durations import span
 from corridor.geo.index import SpatialIndex
-from corridor.geo.metric import Along, buffer_m, length_km, point_at_km, segments_outside
-from corridor.notifications.rules import span
+from corridor.geo.metric import (
+    Along,
+    length_km,
+    point_at_km,
+    segments_outside,
+)
 
 DEFAULT_RADIUS_M = 10_000.0
 DEFAULT_INCIDENT_HOURS = 48
@@ -98,21 +102,6 @@ class Result:
     pauses: list[Finding]
     sites: list[Finding]
     incidents: list[Finding]
-
-
-def pause_zone(area: BaseGeometry | None, corridor: LineString | None,
-               half_width_m: float) -> tuple[BaseGeometry, str]:
-    """Where a pause holds: its area and its corridor route widened by the half-width."""
-    parts, names = [], []
-    if corridor is not None:
-        parts.append(buffer_m(corridor, half_width_m))
-        names.append("corridor")
-    if area is not None:
-        parts.append(area)
-        names.append("area")
-    if not parts:
-        raise ValueError("a pause has an area, a corridor, or both")
-    return unary_union(parts), " and ".join(names)
 
 
 def index_of(pauses: Iterable[PauseFacts], sites: Iterable[SiteFacts]) -> SpatialIndex:
@@ -302,14 +291,6 @@ def incidents_within(route: LineString, index: SpatialIndex,
     return _incident_words(chosen, *_kms(route, chosen))
 
 
-def incidents_near(trip: Trip, *, radius_m: float, hours: int) -> list[Finding]:
-    """Hook for incident reports (a later issue): none are recorded yet, so none are near.
-
-    The caller may instead pass the findings it found (`check(..., incidents=...)`).
-    """
-    return []
-
-
 def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
           sites: Mapping[int, SiteFacts], radius_m: float = DEFAULT_RADIUS_M,
           incident_hours: int = DEFAULT_INCIDENT_HOURS,
@@ -318,7 +299,7 @@ def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
           now: datetime | None = None) -> Result:
     """Every finding about one movement against the pauses and sites in `index`; incidents are
     the findings given, else the reports in `index` and `incident_facts` of the `incident_hours`
-    before `now` (which must then be given), else those of the hook."""
+    before `now` (which must then be given), else none."""
     relevant = _relevant(trip, index, pauses)
     per_pause = {p.id: coverage(trip, p) for p in relevant}
     covered_by = [i for i, found in per_pause.items() if found[0].code == "covered"]
@@ -349,6 +330,5 @@ def check(trip: Trip, *, index: SpatialIndex, pauses: Mapping[int, PauseFacts],
         summary=_summary(covered_by, relevant),
         pauses=[f for found in per_pause.values() for f in found],
         sites=site_findings,
-        incidents=list(incidents) if incidents is not None else incidents_near(
-            trip, radius_m=radius_m, hours=incident_hours),
+        incidents=list(incidents or []),
     )

@@ -11,15 +11,17 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import select
 
+from corridor import clock
 from corridor.cli_common import DbOption, JsonOption, export_app, open_session, settings_for
 from corridor.client import Client, ServerError
 from corridor.errors import InvalidInput
 from corridor.groups import service as groups
-from corridor.log import mirror, note, signing, tiles
+from corridor.log import checkpoints, mirror, note, signing, tiles
 from corridor.log.audit import AuditFailure, AuditState, Redacted, audit
+from corridor.log.audit_compare import compare
 from corridor.log.mirror import Audience
 from corridor.log.models import LogEntry
-from corridor.log.sources import ServerSource, TilesSource
+from corridor.log.sources import ServerSource, TilesSource, fetch_tiles
 from corridor.output import console, emit_json, err_console
 
 
@@ -96,8 +98,6 @@ def _tiles_dir(where: str | None, state: Path) -> Path:
     if where.startswith(("http://", "https://")):
         import shutil
 
-        from corridor.log.sources import fetch_tiles
-
         cache = state / "mirror"
         shutil.rmtree(cache, ignore_errors=True)
         return fetch_tiles(where, cache)
@@ -116,8 +116,6 @@ def _discover_key(client: Client | None, group: str) -> str:
 
 def _compare_with_api(client: Client | None, group: str, state: dict[str, Any]) -> list[str]:
     """Each topic that replays state compares it with the API here (see corridor.wiring)."""
-    from corridor.log.audit_compare import compare
-
     return compare(client, group, state) if client else []
 
 
@@ -141,7 +139,7 @@ def _cosign(client: Client | None, group: str, checkpoint: str, key_file: Path) 
     signer = note.CosignatureSigner(name, signing.read_private_key(key_file))
     body = note.parse_note_text(checkpoint)
     size = note.parse_checkpoint(body).size
-    line = note.cosign(body, signer, int(time.time()))
+    line = note.cosign(body, signer, int(clock.now().timestamp()))
     try:
         client.post(f"/api/v1/groups/{group}/log/cosignatures", {"size": size, "cosignature": line})
     except ServerError as exc:
@@ -163,11 +161,9 @@ def export_tiles(
 ) -> None:
     """Write a group's log as C2SP tlog-tiles for any static file server to mirror, withholding
     (by leaf hash) what the API would not serve the audience."""
-    from corridor.log import checkpoints
-
     with open_session(settings_for(db)) as session:
         g = groups.get_group(session, slug=group)
-        cp = checkpoints.current(session, group=g)
+        cp = checkpoints.current(session, group_id=g.id)
         rows = session.execute(
             select(LogEntry.type, LogEntry.data, LogEntry.leaf_hash)
             .where(LogEntry.group_id == g.id, LogEntry.seq < cp.size).order_by(LogEntry.seq))

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from corridor.geo.metric import distance_m, length_km
-from corridor.notifications.check import (
+from corridor.deconfliction.check import (
     Finding,
     PauseFacts,
     Result,
@@ -17,8 +16,8 @@ from corridor.notifications.check import (
     Trip,
     check,
     index_of,
-    pause_zone,
 )
+from corridor.geo.metric import distance_m, length_km, pause_zone
 
 START = datetime(2030, 5, 1, 6, 0, tzinfo=UTC)
 END = START + timedelta(hours=24)

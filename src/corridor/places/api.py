@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from corridor.deps import CurrentGroup, CurrentPrincipal, SessionDep
+from corridor.deps import SessionDep
 from corridor.geo.gazetteer import Place
+from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import StrictRoute
 from corridor.log import refs
-from corridor.notifications import places
-from corridor.notifications.models import GroupPlace
-from corridor.notifications.schemas import PlaceIn, PlaceOut
+from corridor.places import service as places
+from corridor.places.models import GroupPlace
+from corridor.places.schemas import PlaceIn, PlaceOut
 from corridor.uow import recorded
 
 router = APIRouter(prefix="/groups/{group}", tags=["places"], route_class=StrictRoute)

@@ -20,10 +20,11 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, joinedload
 
+from corridor.deconfliction import changes, check
+from corridor.deconfliction.check import IncidentFacts, SiteFacts
 from corridor.geo.index import SpatialIndex
+from corridor.geo.metric import pause_zone
 from corridor.incidents.models import Incident
-from corridor.notifications import changes, check
-from corridor.notifications.check import IncidentFacts, SiteFacts
 from corridor.notifications.models import Site
 from corridor.pauses.models import Pause, PauseVersion
 
@@ -88,7 +89,7 @@ class GroupFeatures:
         corridor = content["corridor"]
         route = shape(corridor["route"]) if corridor else None
         assert route is None or isinstance(route, LineString)
-        zone, kind = check.pause_zone(area, route, corridor["half_width_m"] if corridor else 0)
+        zone, kind = pause_zone(area, route, corridor["half_width_m"] if corridor else 0)
         self.pauses[pause.id] = CachedPause(
             pause.id, pause.organisation_id, pause.state, content["title"], pause.window_start,
             pause.window_end, zone, kind)

@@ -5,6 +5,8 @@ before the registry's, so a group's agreed spelling and point win."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,13 +14,18 @@ from corridor import clock
 from corridor.errors import Conflict, InvalidInput
 from corridor.geo.gazetteer import Gazetteer, Place, normalise
 from corridor.groups.principal import Principal
-from corridor.notifications.content import default_gazetteer
-from corridor.notifications.models import GroupPlace
-from corridor.notifications.schemas import PlaceIn
+from corridor.places.models import GroupPlace
+from corridor.places.schemas import PlaceIn
 from corridor.policy import Action, Target, require
 from corridor.uow import change
 
 MAX_RESULTS = 50
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The registry's places, loaded once per process on first use (about 2 s)."""
+    return Gazetteer()
 
 
 def _place(row: GroupPlace) -> Place:

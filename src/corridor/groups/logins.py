@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session
 from corridor import clock
 from corridor.db import UTCDateTime
 from corridor.groups import security
-from corridor.groups.models import Person
+from corridor.groups.models import Person, WebSession
 from corridor.groups.principal import Principal
 from corridor.uow import write
-from corridor.web.models import WebSession
 
 COOKIE = "corridor_session"
 FREE_ATTEMPTS = 5
