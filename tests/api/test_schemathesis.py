@@ -24,10 +24,10 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 HOOKS_DIR = Path(__file__).parent  # schemathesis_hooks.py
 CALLERS = {"convener-admin": "convener.admin", "party-operator": "party-a.operator"}
 # Seconds per run of each kind; eight runs (two databases, two callers, stateless and
-# stateful) stay near two minutes in all, split between the suite's two workers. The stateful
-# phase gets its own run: in one run it only has what the stateless phases leave, which on a
-# busy machine is nothing. CORRIDOR_SCHEMATHESIS_SCALE=5 gives a longer search.
-PHASES = {"stateless": ("examples,coverage,fuzzing", 16), "stateful": ("stateful", 8)}
+# stateful) take about a minute and a half in all, shared by the suite's two workers. The
+# stateful phase gets its own run: in one run it only has what the stateless phases leave,
+# which on a busy machine is nothing. CORRIDOR_SCHEMATHESIS_SCALE=5 gives a longer search.
+PHASES = {"stateless": ("examples,coverage,fuzzing", 12), "stateful": ("stateful", 6)}
 SCALE = float(os.environ.get("CORRIDOR_SCHEMATHESIS_SCALE", "1"))
 # Fixed unless asked otherwise, so that a failure in CI can be replayed.
 SEED = os.environ.get("CORRIDOR_SCHEMATHESIS_SEED", "13")

@@ -146,3 +146,12 @@ def test_no_file_over_400_lines() -> None:
             if "migrations" not in path.parts
             and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
     assert not long, "files over 400 lines:\n" + "\n".join(long)
+
+
+def test_policy_is_checked_in_services_not_in_routes_or_pages() -> None:
+    # Pages and routes ask a service (`pauses.may_amend`, `members.add_person`...), so that
+    # the API and the pages cannot come to disagree on who may do what.
+    asking = [f"{path.relative_to(SRC)}:{stmt.lineno}" for path, node, tree in _modules()
+              if node == "web" or path.name == "api.py"
+              for stmt, module in _imported(tree) if module == "corridor.policy"]
+    assert not asking, "policy used outside the services:\n" + "\n".join(asking)

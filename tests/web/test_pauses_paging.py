@@ -7,14 +7,25 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from sqlalchemy.orm import Session
 
+from corridor.web import listing
 from corridor.web.listing import PAGE_SIZE
 from tests.paging_helpers import first_link, next_link, walk
 from tests.pauses_helpers import propose
 from tests.web_helpers import logged_in
 
 PAUSE = re.compile(r'href="/pauses/(\d+)"')
+# The first test shows the real page of 50; the others page the same way through pages of 5,
+# so that each does not propose fifty pauses first.
+SMALL = 5
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(listing, "PAGE_SIZE", SMALL)
+    return SMALL
 
 
 def _many(client: Any, world: Any, count: int, title: str) -> list[int]:
@@ -37,22 +48,23 @@ def test_the_list_shows_50_pauses_and_the_next_page_the_rest_without_repeat_or_g
 
 
 def test_the_text_search_finds_pauses_beyond_the_first_page_in_any_case_and_script(
-        client: Any, db: Session, world: Any) -> None:
+        client: Any, db: Session, world: Any, small_pages: int) -> None:
     oldest = propose(client, world, title="Синтетичне ВІКНО Київ", hours_from_now=30)["id"]
-    _many(client, world, PAGE_SIZE + 1, "Synthetic window")
+    _many(client, world, small_pages + 1, "Synthetic window")
     logged_in(client, db, world.people["convener.negotiator"])
     db.rollback()
     assert oldest not in walk(client, "/pauses", PAUSE)[0]  # unfiltered, it is on page 2
     for q in ("вікно київ", "ВІКНО", "синтетичне"):
         assert walk(client, f"/pauses?q={q}", PAUSE) == [[oldest]], q
     # Waypoint names and conditions are searched; keys of the stored content are not.
-    assert len(walk(client, "/pauses?q=CHARLIE", PAUSE)[0]) == PAGE_SIZE
+    assert len(walk(client, "/pauses?q=CHARLIE", PAUSE)[0]) == small_pages
     assert walk(client, "/pauses?q=corridor", PAUSE) == [[]]
     assert walk(client, "/pauses?q=%25", PAUSE) == [[]]  # a % is a percent sign, not "any"
 
 
-def test_the_next_page_keeps_the_filters(client: Any, db: Session, world: Any) -> None:
-    made = _many(client, world, PAGE_SIZE + 2, "Northern window")
+def test_the_next_page_keeps_the_filters(client: Any, db: Session, world: Any,
+                                         small_pages: int) -> None:
+    made = _many(client, world, small_pages + 2, "Northern window")
     propose(client, world, title="Southern window")
     logged_in(client, db, world.people["convener.negotiator"])
     db.rollback()

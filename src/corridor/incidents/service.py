@@ -28,7 +28,7 @@ from corridor.incidents.schemas import IncidentIn
 from corridor.log import service as log
 from corridor.log.canonical import canonicalize
 from corridor.paging import Page
-from corridor.policy import Action, Target, require
+from corridor.policy import Action, Target, allowed, require
 from corridor.uow import Change, change
 
 # Clocks of reporting devices drift; a report this little ahead of ours is not "in the future".
@@ -54,6 +54,26 @@ def list_all(db: Session, *, principal: Principal,
         filters or visible_incidents.Filters())
     return paging.fetch(db, query, order_by=[Incident.occurred_at.desc(), Incident.id.desc()],
                         limit=limit, cursor=cursor)
+
+
+# What a page asks before it offers a button or a form; the use cases below check again.
+def may_read(principal: Principal) -> bool:
+    return allowed(principal.actor, Action.INCIDENT_READ, Target(group_id=principal.group.id))
+
+
+def may_report(principal: Principal) -> bool:
+    return allowed(principal.actor, Action.INCIDENT_REPORT, Target(
+        group_id=principal.group.id, organisation_id=principal.organisation.id))
+
+
+def may_answer(principal: Principal) -> bool:
+    """Whether the caller's organisation answers follow-ups (a party), if it is asked to."""
+    return allowed(principal.actor, Action.INCIDENT_ANSWER, Target(
+        group_id=principal.group.id, organisation_id=principal.organisation.id))
+
+
+def may_close(principal: Principal) -> bool:
+    return allowed(principal.actor, Action.FOLLOWUP_CLOSE, Target(group_id=principal.group.id))
 
 
 def followup_of(db: Session, incident: Incident) -> FollowUp | None:

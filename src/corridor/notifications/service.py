@@ -89,9 +89,31 @@ def list_movements(db: Session, *, principal: Principal, pause_id: int | None = 
                         cursor=cursor)
 
 
-def _may_notify(principal: Principal) -> None:
-    require(principal.actor, Action.NOTIFICATION_CREATE,
-            Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+# What a page asks before it offers a button or a form; the use cases below check again.
+def may_read(principal: Principal) -> bool:
+    """Whether the caller sees notices at all (observers do not)."""
+    return allowed(principal.actor, Action.NOTIFICATION_READ, Target(group_id=principal.group.id))
+
+
+def may_notify(principal: Principal) -> bool:
+    return allowed(principal.actor, Action.NOTIFICATION_CREATE, _own_notice(principal))
+
+
+def may_change(principal: Principal, subject: Subject) -> bool:
+    """Whether the caller may confirm, amend or withdraw this notice (its organisation's)."""
+    return allowed(principal.actor, Action.NOTIFICATION_CREATE, target(subject))
+
+
+def may_acknowledge(principal: Principal, subject: Subject) -> bool:
+    return allowed(principal.actor, Action.NOTIFICATION_ACKNOWLEDGE, target(subject))
+
+
+def check_notify(principal: Principal) -> None:
+    require(principal.actor, Action.NOTIFICATION_CREATE, _own_notice(principal))
+
+
+def _own_notice(principal: Principal) -> Target:
+    return Target(group_id=principal.group.id, organisation_id=principal.organisation.id)
 
 
 def _change(db: Session, principal: Principal, subject: str) -> AbstractContextManager[Change]:
@@ -104,7 +126,7 @@ def _places(db: Session, principal: Principal) -> Gazetteer:
 
 def notify_site(db: Session, *, principal: Principal, body: SiteIn) -> Site:
     """Notify the parties of a site of your organisation."""
-    _may_notify(principal)
+    check_notify(principal)
     body = site_at_place(body, lambda: _places(db, principal))
     content = site_content(body, organisation=principal.organisation.slug)
     digest, now = content_hash(content), clock.now()
@@ -142,7 +164,7 @@ def _linked_pause(db: Session, principal: Principal, pause_id: int) -> None:
 def notify_movement(db: Session, *, principal: Principal, body: MovementIn,
                     max_vertices: int) -> Movement:
     """Notify the parties of a movement; a notice later than the lead time is kept, marked late."""
-    _may_notify(principal)
+    check_notify(principal)
     group, now = principal.group, clock.now()
     made = movement_content(body, organisation=principal.organisation.slug,
                             max_vertices=max_vertices, now=now,

@@ -68,6 +68,12 @@ def list_operations(db: Session, *, principal: Principal, pause_id: int | None =
     return paging.fetch(db, query, order_by=[Operation.id], limit=limit, cursor=cursor)
 
 
+def may_create(principal: Principal) -> bool:
+    """What a page asks before it offers the form: an operation led by one's organisation."""
+    return allowed(principal.actor, Action.OPERATION_COUNT, Target(
+        group_id=principal.group.id, organisation_id=principal.organisation.id))
+
+
 def _digest(text: str) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest() if text else None
 

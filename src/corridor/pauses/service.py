@@ -22,7 +22,7 @@ from corridor.pauses.content import normalise, version_hash
 from corridor.pauses.lifecycle import Move, State, next_state, stored_after_clock, withdrawal_move
 from corridor.pauses.models import Pause, PauseDecision, PauseTransition, PauseVersion
 from corridor.pauses.schemas import PauseContentIn, SignedStatementIn
-from corridor.policy import Action, Target, require
+from corridor.policy import Action, Target, allowed, require
 from corridor.uow import Change, change
 
 
@@ -90,12 +90,42 @@ def get(db: Session, *, principal: Principal, pause_id: int) -> Pause:
     return pause
 
 
+# What a page asks before it offers a button or a form; the use cases below check again.
+def may_propose(principal: Principal) -> bool:
+    return allowed(principal.actor, Action.PAUSE_PROPOSE, Target(group_id=principal.group.id))
+
+
+def may_amend(principal: Principal, pause: Pause) -> bool:
+    return allowed(principal.actor, Action.PAUSE_AMEND, target(pause))
+
+
+def may_consent(principal: Principal, pause: Pause) -> bool:
+    """The caller's organisation may sign for itself (whether it must: the pause's content)."""
+    return allowed(principal.actor, Action.PAUSE_CONSENT, _own_decision(principal, pause))
+
+
+def check_propose(principal: Principal) -> None:
+    require(principal.actor, Action.PAUSE_PROPOSE, Target(group_id=principal.group.id))
+
+
+def check_amend(principal: Principal, pause: Pause) -> None:
+    require(principal.actor, Action.PAUSE_AMEND, target(pause))
+
+
+def check_consent(principal: Principal, pause: Pause) -> None:
+    require(principal.actor, Action.PAUSE_CONSENT, _own_decision(principal, pause))
+
+
+def _own_decision(principal: Principal, pause: Pause) -> Target:
+    return Target(group_id=pause.group_id, organisation_id=principal.organisation.id)
+
+
 def create(
     db: Session, *, principal: Principal, content: PauseContentIn, propose: bool,
     max_vertices: int,
 ) -> Pause:
     """A new pause: a private draft, or proposed to the group at once."""
-    require(principal.actor, Action.PAUSE_PROPOSE, Target(group_id=principal.group.id))
+    check_propose(principal)
     group = principal.group
     normal, _ = normalise(content, parties=_parties(db, group.id), max_hours=group.max_pause_hours,
                           max_vertices=max_vertices, now=clock.now() if propose else None)

@@ -16,6 +16,7 @@ from corridor.planning.from_pause import instance_from_pause
 from corridor.planning.instance import parse_instance
 from corridor.planning.planner import Options, make_plan
 from corridor.planning.robust import monte_carlo, parse_safety, with_percentile_delays
+from corridor.policy import Action, Target, require
 
 
 class PlanRequest(In):
@@ -52,6 +53,7 @@ def plan_instance(request: PlanRequest, data: dict[str, Any] | None = None) -> d
 
 def plan_for_group(db: Session, *, principal: Principal, request: PlanRequest) -> dict[str, Any]:
     """Plan for the caller's group: from a pause of it when one is named."""
+    require(principal.actor, Action.PLAN_CREATE, Target(group_id=principal.group.id))
     if request.pause is None:
         return plan_instance(request)
     data = instance_from_pause(db, principal=principal, pause_id=request.pause,

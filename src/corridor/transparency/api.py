@@ -9,14 +9,13 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
 from corridor.deps import SessionDep
-from corridor.errors import InvalidInput, NotFound
+from corridor.errors import InvalidInput
 from corridor.groups import service as groups
 from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import MAX_ID, StrictRoute
-from corridor.log import checkpoints, proofs
+from corridor.log import checkpoints
 from corridor.log import schemas as s
-from corridor.policy import Action, Target, log_entry_visible, require
-from corridor.transparency import cosign
+from corridor.transparency import cosign, reads
 
 router = APIRouter(prefix="/groups/{group}/log", tags=["log"], route_class=StrictRoute)
 
@@ -43,22 +42,11 @@ def get_entries(
     end: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> s.EntriesOut:
     """Entries from `start` (inclusive) to `end` (exclusive), at most 1000 a page."""
-    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
-    size = proofs.head(db, group_id=group.id).size
-    rows = []
-    if start < size:
-        rows = proofs.entries(db, group_id=group.id, start=start, end=end or size)
-    actor, own = principal.actor, principal.organisation.slug
+    size, rows = reads.entries(db, principal=principal, start=start, end=end)
     return s.EntriesOut(
         tree_size=size,
-        entries=[
-            s.EntryOut(
-                index=e.seq,
-                data=e.data.decode() if log_entry_visible(actor, own, e.type, e.data) else None,
-                leaf_hash=b64(e.leaf_hash),
-            )
-            for e in rows
-        ],
+        entries=[s.EntryOut(index=e.index, data=e.data, leaf_hash=b64(e.leaf_hash))
+                 for e in rows],
     )
 
 
@@ -69,11 +57,8 @@ def get_entry_by_hash(
 ) -> s.EntryLocationOut:
     """Where the entry with this leaf hash (base64, standard or URL-safe) sits in the log: its
     index once integrated, null just after its change committed; 404 if the group has none."""
-    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
     wanted = decode_leaf_hash(leaf_hash)
-    index, known = proofs.locate(db, group_id=group.id, leaf_hash=wanted)
-    if not known:
-        raise NotFound("no entry of this group has that leaf hash", field="leaf_hash")
+    index = reads.locate(db, principal=principal, leaf_hash=wanted)
     return s.EntryLocationOut(leaf_hash=b64(wanted), index=index, integrated=index is not None)
 
 
@@ -100,20 +85,10 @@ def get_inclusion(
     leaf_hash: Annotated[str | None, Query(max_length=100)] = None,
 ) -> s.InclusionOut:
     """Inclusion proof of one entry (by index or by base64 leaf hash) in the tree of `size`."""
-    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
-    if index is None:
-        if leaf_hash is None:
-            raise InvalidInput("give either index or leaf_hash", field="index")
-        index = proofs.index_of(db, group_id=group.id, leaf_hash=decode_leaf_hash(leaf_hash))
-    proof = proofs.inclusion(db, group_id=group.id, index=index, size=size)
-    entry = proofs.entries(db, group_id=group.id, start=index, end=index + 1)[0]
-    return s.InclusionOut(
-        index=index,
-        size=size,
-        leaf_hash=b64(entry.leaf_hash),
-        root=b64(proofs.root_at(db, group_id=group.id, size=size)),
-        proof=[b64(p) for p in proof],
-    )
+    found = reads.inclusion(db, principal=principal, size=size, index=index,
+                            leaf_hash=None if leaf_hash is None else decode_leaf_hash(leaf_hash))
+    return s.InclusionOut(index=found.index, size=size, leaf_hash=b64(found.leaf_hash),
+                          root=b64(found.root), proof=[b64(p) for p in found.proof])
 
 
 @router.get("/proofs/consistency", response_model=s.ConsistencyOut)
@@ -125,15 +100,10 @@ def get_consistency(
     to_size: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
 ) -> s.ConsistencyOut:
     """Proof that the tree of size `from` is a prefix of the tree of size `to`."""
-    require(principal.actor, Action.LOG_READ, Target(group_id=group.id))
-    proof = proofs.consistency(db, group_id=group.id, old=from_size, new=to_size)
-    return s.ConsistencyOut(
-        from_size=from_size,
-        to_size=to_size,
-        from_root=b64(proofs.root_at(db, group_id=group.id, size=from_size)),
-        to_root=b64(proofs.root_at(db, group_id=group.id, size=to_size)),
-        proof=[b64(p) for p in proof],
-    )
+    from_root, to_root, proof = reads.consistency(db, principal=principal, old=from_size,
+                                                  new=to_size)
+    return s.ConsistencyOut(from_size=from_size, to_size=to_size, from_root=b64(from_root),
+                            to_root=b64(to_root), proof=[b64(p) for p in proof])
 
 
 @router.post("/cosignatures", response_model=s.CosignatureOut, status_code=201)
@@ -141,10 +111,8 @@ def post_cosignature(
     body: s.CosignatureIn, group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep
 ) -> s.CosignatureOut:
     """A member's witness cosigns a checkpoint it verified (C2SP tlog-cosignature/v1)."""
-    require(principal.actor, Action.LOG_COSIGN, Target(group_id=group.id))
-    cosig = cosign.add_cosignature(
-        db, group=group, organisation=principal.organisation, size=body.size, line=body.cosignature
-    )
+    cosig = cosign.cosign_as_member(db, principal=principal, size=body.size,
+                                    line=body.cosignature)
     return s.CosignatureOut(
         size=cosig.size,
         witness=cosign.witness_name(principal.organisation),

@@ -11,8 +11,10 @@ from corridor import clock
 from corridor.db import begin_for_write
 from corridor.errors import Conflict, InvalidSignature, NotFound
 from corridor.groups.models import Group, Organisation, SigningKey
+from corridor.groups.principal import Principal
 from corridor.log import note, signing
 from corridor.log.models import Checkpoint, Cosignature
+from corridor.policy import Action, Target, require
 
 
 def witness_name(organisation: Organisation) -> str:
@@ -65,3 +67,10 @@ def add_cosignature(
     db.add(cosig)
     db.commit()
     return cosig
+
+
+def cosign_as_member(db: Session, *, principal: Principal, size: int, line: str) -> Cosignature:
+    """A member's witness cosigns a checkpoint it verified (its organisation's witness keys)."""
+    require(principal.actor, Action.LOG_COSIGN, Target(group_id=principal.group.id))
+    return add_cosignature(db, group=principal.group, organisation=principal.organisation,
+                           size=size, line=line)

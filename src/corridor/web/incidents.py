@@ -20,7 +20,6 @@ from corridor.errors import CorridorError
 from corridor.groups.logins import WebLogin
 from corridor.incidents import schemas, views
 from corridor.incidents import service as incidents
-from corridor.policy import Action, Target, allowed
 from corridor.web import incidents_view as iv
 from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
@@ -34,8 +33,7 @@ router = APIRouter(include_in_schema=False)
 
 def _may_report(login: WebLogin) -> bool:
     p = login.principal
-    return allowed(p.actor, Action.INCIDENT_REPORT,
-                   Target(group_id=p.group.id, organisation_id=p.organisation.id))
+    return incidents.may_report(p)
 
 
 def _max_bytes(settings: Settings) -> int:
@@ -121,13 +119,12 @@ def _detail(request: Request, login: WebLogin, db: SessionDep, incident_id: int,
     max_bytes = _max_bytes(request.app.state.settings)
     row = incidents.get(db, principal=principal, incident_id=incident_id)
     item = views.incident_out(db, row, principal)
-    actor, org = principal.actor, principal.organisation
+    org = principal.organisation
     followup = item.followup
-    may_answer = followup is not None and org.slug in followup.parties and allowed(
-        actor, Action.INCIDENT_ANSWER, Target(group_id=principal.group.id,
-                                              organisation_id=org.id))
-    may_close = followup is not None and followup.status == "open" and allowed(
-        actor, Action.FOLLOWUP_CLOSE, Target(group_id=principal.group.id))
+    may_answer = (followup is not None and org.slug in followup.parties
+                  and incidents.may_answer(principal))
+    may_close = (followup is not None and followup.status == "open"
+                 and incidents.may_close(principal))
     may_add = row.organisation_id == org.id and _may_report(login)
     return render(request, "incidents/detail.html", login=login, status=status, item=item,
                   labels=iv.labels(gettext(request)), link_url=iv.link_url,

@@ -1,7 +1,7 @@
 """The log's pages: the current signed checkpoint with its cosignatures and the member witnesses,
 the entries (paged, filterable by type), and one entry with its inclusion proof.
 
-Entries are shown with the API's need-to-know redaction (`policy.log_entry_visible`): another
+Entries are shown with the API's need-to-know redaction (`transparency.reads.visible_data`): another
 humanitarian organisation's notification shows only its leaf hash, which is all an auditor needs.
 The proof is drawn by the server and checked again in the browser (`static/log.js`), against the
 root in the signed checkpoint text, whose Ed25519 signature the browser checks too with the group's
@@ -26,8 +26,7 @@ from corridor.groups.models import Organisation, SigningKey
 from corridor.groups.principal import Principal
 from corridor.log import checkpoints, proofs
 from corridor.log.models import Checkpoint, Cosignature, LogEntry
-from corridor.policy import Action, Target, log_entry_visible, require
-from corridor.transparency import cosign
+from corridor.transparency import cosign, reads
 from corridor.web.deps import WebUser
 from corridor.web.render import error_page, gettext, render
 
@@ -90,10 +89,9 @@ def b64(value: bytes) -> str:
 
 
 def _entry(principal: Principal, row: LogEntry) -> Entry:
-    actor, own = principal.actor, principal.organisation.slug
-    if not log_entry_visible(actor, own, row.type, row.data):
+    text = reads.visible_data(principal, row)
+    if text is None:
         return Entry(row.seq, None, None, None, None, None, b64(row.leaf_hash))
-    text = row.data.decode()
     envelope = json.loads(text)
     who = envelope.get("actor") or {}
     when = envelope.get("time")
@@ -139,8 +137,7 @@ def _witnesses(db: Session, cp: Checkpoint) -> list[Witness]:
 
 
 def _current(db: Session, principal: Principal) -> Checkpoint:
-    require(principal.actor, Action.LOG_READ, Target(group_id=principal.group.id))
-    return checkpoints.current(db, group_id=principal.group.id)
+    return reads.current_checkpoint(db, principal=principal)
 
 
 @router.get("/log")

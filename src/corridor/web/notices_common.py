@@ -10,7 +10,6 @@ from corridor.groups.principal import Principal
 from corridor.notifications import service as notifications
 from corridor.notifications.models import Movement, Site
 from corridor.notifications.schemas import AcknowledgementOut
-from corridor.policy import Action, Target, allowed
 from corridor.web.render import gettext
 
 
@@ -45,8 +44,7 @@ def labels(request: Request) -> dict[str, dict[str, str]]:
 
 
 def may_notify(principal: Principal) -> bool:
-    return allowed(principal.actor, Action.NOTIFICATION_CREATE,
-                   Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+    return notifications.may_notify(principal)
 
 
 def may_acknowledge(principal: Principal, subject: Site | Movement,
@@ -54,8 +52,8 @@ def may_acknowledge(principal: Principal, subject: Site | Movement,
     """A party's operator may acknowledge once; the service checks again when pressed."""
     own = principal.organisation.slug
     done = any(r.party == own and r.status == "acknowledged" for r in receipts)
-    return not done and principal.organisation.kind == "party" and allowed(
-        principal.actor, Action.NOTIFICATION_ACKNOWLEDGE, notifications.target(subject))
+    return not done and principal.organisation.kind == "party" and (
+        notifications.may_acknowledge(principal, subject))
 
 
 def ack_refused(request: Request, exc: CorridorError) -> dict[str, str]:

@@ -33,7 +33,6 @@ from corridor.pauses import views as pause_views
 from corridor.pauses import visible
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause
-from corridor.policy import Action, Target, require
 from corridor.problems import status_of
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import field_for, validated
@@ -166,8 +165,7 @@ def form_page(request: Request, login: Any, db: Session, *, values: dict[str, An
 
 
 def _may_notify(principal: Principal) -> None:
-    require(principal.actor, Action.NOTIFICATION_CREATE,
-            Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+    notifications.check_notify(principal)
 
 
 @router.get("/movements/new")

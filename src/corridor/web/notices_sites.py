@@ -21,7 +21,6 @@ from corridor.notifications import service as notifications
 from corridor.notifications.models import SITE_TYPES, Site
 from corridor.notifications.schemas import SiteIn
 from corridor.places.service import default_gazetteer
-from corridor.policy import Action, allowed
 from corridor.problems import status_of
 from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
@@ -58,8 +57,7 @@ def detail_page(request: Request, login: Any, db: Session, site: Site, *,
                 errors: dict[str, str] | None = None, status: int = 200) -> Response:
     principal = login.principal
     view = views.site_out(db, site, principal)
-    may_confirm = allowed(principal.actor, Action.NOTIFICATION_CREATE,
-                          notifications.target(site))
+    may_confirm = notifications.may_change(principal, site)
     return render(request, "notices/site.html", status=status, login=login, view=view,
                   labels=labels(request), errors=errors or {}, may_confirm=may_confirm,
                   may_ack=may_acknowledge(principal, site, view.acknowledgements),

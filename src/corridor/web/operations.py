@@ -23,7 +23,6 @@ from corridor.operations import service as operations
 from corridor.operations import visible as visible_operations
 from corridor.operations.models import Operation
 from corridor.operations.people import CATEGORIES
-from corridor.policy import Action, Target, allowed
 from corridor.web import listing
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
@@ -57,8 +56,7 @@ def operations_list(request: Request, login: WebUser, db: SessionDep,
     found.sort(key=lambda o: (not o.alert, -o.id))
     return render(request, "operations/list.html", login=login, operations=found,
                   labels=board.labels(gettext(request)),
-                  may_create=allowed(principal.actor, Action.OPERATION_COUNT, Target(
-                      group_id=principal.group.id, organisation_id=principal.organisation.id)),
+                  may_create=operations.may_create(principal),
                   pages=listing.links(request, page.next_cursor))
 
 

@@ -32,7 +32,6 @@ from corridor.operations.models import Operation
 from corridor.pauses import views as pause_views
 from corridor.pauses import visible
 from corridor.pauses.models import Pause
-from corridor.policy import Action, Target, allowed
 from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
@@ -51,8 +50,7 @@ LINE_FIELDS = ("category", "item", "unit", "quantity")
 
 def may_create(principal: Principal) -> bool:
     """The API's rule for starting an operation led by one's own organisation."""
-    return allowed(principal.actor, Action.OPERATION_COUNT,
-                   Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+    return operations.may_create(principal)
 
 
 def _refused(request: Request) -> Response:
@@ -75,8 +73,7 @@ def _pauses(db: SessionDep, principal: Principal) -> list[dict[str, Any]]:
 
 
 def _movements(db: SessionDep, principal: Principal) -> list[dict[str, Any]]:
-    if not allowed(principal.actor, Action.NOTIFICATION_READ,
-                   Target(group_id=principal.group.id)):
+    if not notices.may_read(principal):
         return []
     return [{"id": m.id, "organisation": m.organisation.slug, "departure": m.departure,
              "pause": m.pause_id} for m in notices.list_movements(db, principal=principal).rows]

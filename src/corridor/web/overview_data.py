@@ -35,7 +35,6 @@ from corridor.pauses import views as pause_views
 from corridor.pauses import visible
 from corridor.pauses.models import Pause
 from corridor.pauses.schemas import PauseOut
-from corridor.policy import Action, Target, allowed
 
 PAST = timedelta(days=7)
 AHEAD = timedelta(days=14)
@@ -154,8 +153,7 @@ def _movement_title(props: dict[str, Any], movement_id: int) -> str:
 def notice_features(db: Session, principal: Principal) -> tuple[list[dict[str, Any]],
                                                                  list[dict[str, Any]]]:
     """Sites and movements the person may see (need to know), through the API's GeoJSON."""
-    if not allowed(principal.actor, Action.NOTIFICATION_READ,
-                   Target(group_id=principal.group.id)):
+    if not notices.may_read(principal):
         return [], []
     sites = notice_views.sites_out(db, notices.list_sites(db, principal=principal).rows,
                                    principal)
@@ -176,7 +174,7 @@ def notice_features(db: Session, principal: Principal) -> tuple[list[dict[str, A
 def incident_features(db: Session, principal: Principal,
                       types: dict[str, str]) -> list[dict[str, Any]]:
     """Incident reports; a possible breach (inside an agreed pause in its window) stands out."""
-    if not allowed(principal.actor, Action.INCIDENT_READ, Target(group_id=principal.group.id)):
+    if not incidents.may_read(principal):
         return []
     rows = incident_views.incidents_out(db, incidents.list_all(db, principal=principal).rows,
                                         principal)

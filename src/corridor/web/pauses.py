@@ -24,6 +24,7 @@ from corridor.deps import SessionDep
 from corridor.errors import InvalidInput, NotFound
 from corridor.geo.metric import buffer_m
 from corridor.groups.principal import Principal
+from corridor.incidents import service as incidents
 from corridor.incidents.models import Incident, IncidentLink
 from corridor.notifications import service as notices
 from corridor.pauses import search, views, visible
@@ -32,7 +33,6 @@ from corridor.pauses.content import diff
 from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
 from corridor.pauses.schemas import PauseOut
-from corridor.policy import Action, Target, allowed
 from corridor.web import listing
 from corridor.web.deps import WebUser
 from corridor.web.render import gettext, render
@@ -101,8 +101,7 @@ def pause_list(request: Request, login: WebUser, db: SessionDep,
     rows = [{"view": view, "pause": pause, "when": _time_of(view, now)}
             for pause, view in zip(page.rows, views.pauses_out(db, page.rows, principal),
                                    strict=True)]
-    may_propose = allowed(principal.actor, Action.PAUSE_PROPOSE,
-                          Target(group_id=principal.group.id))
+    may_propose = pauses.may_propose(principal)
     return render(request, "pauses/list.html", login=login, rows=rows, labels=labels(request),
                   statuses=STATUSES, times=TIMES, filters={"status": status, "time": time, "q": q},
                   may_propose=may_propose, pages=listing.links(request, page.next_cursor))
@@ -137,7 +136,7 @@ def script_json(value: Any) -> str:
 
 
 def _linked_incidents(db: Session, principal: Principal, pause: Pause) -> list[dict[str, Any]]:
-    if not allowed(principal.actor, Action.INCIDENT_READ, Target(group_id=principal.group.id)):
+    if not incidents.may_read(principal):
         return []
     rows = db.execute(select(Incident, IncidentLink).join(
         IncidentLink, IncidentLink.incident_id == Incident.id).where(
@@ -147,8 +146,7 @@ def _linked_incidents(db: Session, principal: Principal, pause: Pause) -> list[d
 
 
 def _linked_movements(db: Session, principal: Principal, pause: Pause) -> list[Any]:
-    if not allowed(principal.actor, Action.NOTIFICATION_READ,
-                   Target(group_id=principal.group.id)):
+    if not notices.may_read(principal):
         return []
     return notices.list_movements(db, principal=principal, pause_id=pause.id).rows
 
@@ -156,14 +154,12 @@ def _linked_movements(db: Session, principal: Principal, pause: Pause) -> list[A
 def actions(principal: Principal, pause: Pause, view: PauseOut) -> dict[str, bool]:
     """Which buttons this person gets; the services check again when they are pressed."""
     own_party = principal.organisation.slug
-    may_consent = (allowed(principal.actor, Action.PAUSE_CONSENT,
-                           Target(group_id=pause.group_id,
-                                  organisation_id=principal.organisation.id))
+    may_consent = (pauses.may_consent(principal, pause)
                    and own_party in view.content["required_signatories"])
     latest = [c for c in view.consents if not c.void and c.organisation == own_party]
     has_consent = bool(latest) and latest[-1].decision == "agree"
     stored = view.stored_state
-    may_amend = (allowed(principal.actor, Action.PAUSE_AMEND, pauses.target(pause))
+    may_amend = (pauses.may_amend(principal, pause)
                  and stored in (State.DRAFT, State.PROPOSED))
     return {
         "sign": may_consent and stored == State.PROPOSED and not has_consent,

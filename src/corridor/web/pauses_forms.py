@@ -31,7 +31,6 @@ from corridor.pauses import views
 from corridor.pauses.models import Pause
 from corridor.pauses.schemas import PauseContentIn
 from corridor.places.service import default_gazetteer
-from corridor.policy import Action, Target, require
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted, field_for, validated
 from corridor.web.pauses import labels
@@ -220,7 +219,7 @@ def _refused(request: Request, login: Any, db: SessionDep, pause: Pause | None,
 @router.get("/pauses/new")
 def new_form(request: Request, login: WebUser, db: SessionDep) -> Response:
     principal = login.principal
-    require(principal.actor, Action.PAUSE_PROPOSE, Target(group_id=principal.group.id))
+    pauses.check_propose(principal)
     values = {"zone": login.viewer.timezone, "half_width_km": "3", "purposes": ["evacuation"],
               "who_may_leave": "all civilians",
               "parties": [p.slug for p in _parties(db, principal)]}
@@ -245,7 +244,7 @@ def create(request: Request, login: WebUser, db: SessionDep, form: CheckedForm) 
 def amend_form(request: Request, login: WebUser, db: SessionDep, pause_id: int) -> Response:
     principal = login.principal
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
-    require(principal.actor, Action.PAUSE_AMEND, pauses.target(pause))
+    pauses.check_amend(principal, pause)
     content = json.loads(pauses.current_version(db, pause).content)
     return form_page(request, login, db, pause=pause,
                      values=values_of(content, login.viewer.timezone))

@@ -20,7 +20,6 @@ from corridor.groups.models import SigningKey
 from corridor.log.canonical import canonicalize
 from corridor.pauses import consent, views
 from corridor.pauses import service as pauses
-from corridor.policy import Action, Target, require
 from corridor.web.deps import WebUser
 from corridor.web.pauses import labels, script_json
 from corridor.web.render import gettext, render
@@ -63,8 +62,7 @@ def sign_page(request: Request, login: WebUser, db: SessionDep, pause_id: int,
     if decision not in ENDPOINTS:
         raise InvalidInput("decision is agree, decline or withdraw", field="decision")
     pause = pauses.get(db, principal=principal, pause_id=pause_id)
-    require(principal.actor, Action.PAUSE_CONSENT,
-            Target(group_id=pause.group_id, organisation_id=principal.organisation.id))
+    pauses.check_consent(principal, pause)
     view = views.pause_out(db, pause, principal)
     party = principal.organisation.slug
     statement = consent.statement(group=principal.group.slug, pause=pause.id,
