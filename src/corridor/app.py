@@ -36,7 +36,7 @@ from corridor.places.api import router as places_router
 from corridor.planning.api import router as planning_router
 from corridor.problems import problem, problem_of, status_of
 from corridor.transparency.api import router as log_router
-from corridor.web.incidents_limits import page as too_large_page
+from corridor.web.incidents.limits import page as too_large_page
 from corridor.web.pages import mount
 from corridor.web.render import error_page
 from corridor.wiring import register as register_wiring

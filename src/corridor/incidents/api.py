@@ -6,16 +6,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from sqlalchemy import select
 
 from corridor import paging
 from corridor.deps import SessionDep, SettingsDep
-from corridor.errors import NotFound
 from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.incidents import evidence as files
 from corridor.incidents import export, schemas, views, visible
 from corridor.incidents import service as incidents
-from corridor.incidents.models import Evidence
 from corridor.inputs import MaybeInstant, PathId, StrictRoute
 from corridor.uow import recorded
 
@@ -127,12 +124,8 @@ def get_evidence(incident_id: PathId, sha256: str, group: CurrentGroup,
                  settings: SettingsDep) -> FileResponse:
     """The file with this digest, as it was sent, as a download that a browser never renders
     in the page: a file that is a page with a script must not run as this server."""
-    incident = incidents.get(db, principal=principal, incident_id=incident_id)
-    item = db.scalar(select(Evidence).where(Evidence.incident_id == incident.id,
-                                           Evidence.sha256 == sha256))
-    path = files.path_of(settings.data_dir, sha256)
-    if item is None or not path.exists():
-        raise NotFound(f"incident {incident.id} has no evidence {sha256}", field="sha256")
+    item, path = incidents.evidence_file(db, principal=principal, incident_id=incident_id,
+                                         sha256=sha256, data_dir=settings.data_dir)
     return FileResponse(path, media_type=files.served_type(item.media_type),
                         filename=files.download_name(sha256, item.media_type),
                         content_disposition_type="attachment", headers=INERT)

@@ -76,6 +76,18 @@ def may_close(principal: Principal) -> bool:
     return allowed(principal.actor, Action.FOLLOWUP_CLOSE, Target(group_id=principal.group.id))
 
 
+def evidence_file(db: Session, *, principal: Principal, incident_id: int, sha256: str,
+                  data_dir: Path) -> tuple[Evidence, Path]:
+    """An evidence file of an incident the caller may see, and where it is kept."""
+    incident = get(db, principal=principal, incident_id=incident_id)
+    item = db.scalar(select(Evidence).where(Evidence.incident_id == incident.id,
+                                           Evidence.sha256 == sha256))
+    path = files.path_of(data_dir, sha256)
+    if item is None or not path.exists():
+        raise NotFound(f"incident {incident.id} has no evidence {sha256}", field="sha256")
+    return item, path
+
+
 def followup_of(db: Session, incident: Incident) -> FollowUp | None:
     return db.scalar(select(FollowUp).where(FollowUp.incident_id == incident.id))
 

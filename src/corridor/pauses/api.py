@@ -7,19 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import joinedload
 
-from corridor import clock, paging
+from corridor import paging
 from corridor.deps import SessionDep, SettingsDep
 from corridor.errors import NotFound
 from corridor.groups.auth import CurrentGroup, CurrentPrincipal
 from corridor.inputs import MAX_ID, PathId, QueryInstant, StrictRoute, parse_bbox, under
-from corridor.pauses import schemas, views, visible
+from corridor.pauses import lists, schemas, views
 from corridor.pauses import service as pauses
 from corridor.pauses.agreement import render
 from corridor.pauses.content import diff
 from corridor.pauses.ical import to_ical
-from corridor.pauses.lifecycle import State
 from corridor.pauses.models import Pause, PauseVersion
 from corridor.uow import recorded
 
@@ -55,21 +53,11 @@ def list_pauses(
     limit: paging.Limit = paging.DEFAULT_LIMIT,
     cursor: paging.Cursor = None,
 ) -> list[schemas.PauseOut]:
-    query = visible.pauses(principal.actor)
-    if status:
-        query = query.where(visible.status_is(status, clock.now()))
-    if purpose:
-        query = query.where(Pause.purposes.contains(purpose))
-    if start_after:
-        query = query.where(Pause.window_end >= start_after)
-    if end_before:
-        query = query.where(Pause.window_start <= end_before)
-    if bbox:
-        x1, y1, x2, y2 = parse_bbox(bbox)
-        query = query.where(Pause.max_lon >= x1, Pause.min_lon <= x2, Pause.max_lat >= y1,
-                            Pause.min_lat <= y2)
-    page = paging.fetch(db, query.options(joinedload(Pause.author)),
-                        order_by=[Pause.window_start, Pause.id], limit=limit, cursor=cursor)
+    filters = lists.Filters(status=status or "", purpose=purpose or "",
+                            start_after=start_after, end_before=end_before,
+                            bbox=None if bbox is None else parse_bbox(bbox))
+    page = lists.list_pauses(db, principal=principal, filters=filters, newest_first=False,
+                             limit=limit, cursor=cursor)
     paging.announce(request, response, page.next_cursor)
     return views.pauses_out(db, page.rows, principal)
 
@@ -77,9 +65,7 @@ def list_pauses(
 @router.get("/calendar.ics")
 def group_calendar(group: CurrentGroup, principal: CurrentPrincipal, db: SessionDep) -> Response:
     """Every agreed pause window of the group you may see, as iCalendar (RFC 5545)."""
-    shown = db.scalars(visible.pauses(principal.actor).where(
-        Pause.state.in_([State.AGREED.value, State.SUSPENDED.value]))
-        .order_by(Pause.window_start, Pause.id)).all()
+    shown = lists.for_calendar(db, principal=principal)
     return Response(to_ical(views.pauses_out(db, shown, principal)),
                     media_type="text/calendar; charset=utf-8")
 

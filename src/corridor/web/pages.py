@@ -7,23 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.middleware.gzip import GZipMiddleware
 
-from corridor.web import (
-    assets,
-    auth,
-    docs,
-    events,
-    incidents,
-    log,
-    notices,
-    operations,
-    operations_forms,
-    operations_participants,
-    overview,
-    pauses,
-    pauses_forms,
-    pauses_sign,
-)
+from corridor.web import assets, auth, docs, events, log
 from corridor.web.deps import CsrfRefused, LoginRequired
+from corridor.web.incidents import pages as incidents
+from corridor.web.notices import pages as notices
+from corridor.web.operations import forms as operations_forms
+from corridor.web.operations import pages as operations
+from corridor.web.operations import participants as operations_participants
+from corridor.web.overview import pages as overview
+from corridor.web.pauses import forms as pauses_forms
+from corridor.web.pauses import pages as pauses
+from corridor.web.pauses import sign as pauses_sign
 from corridor.web.render import gettext, render
 
 

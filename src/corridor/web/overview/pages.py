@@ -19,9 +19,9 @@ from fastapi.responses import Response
 
 from corridor.deps import SessionDep
 from corridor.geo.gazetteer import Gazetteer, Place
-from corridor.web import overview_data
 from corridor.web.assets import CACHE, REGION
 from corridor.web.deps import WebUser
+from corridor.web.overview import data as overview_data
 from corridor.web.render import gettext, language_of, render
 
 router = APIRouter(include_in_schema=False)

@@ -32,10 +32,10 @@ from corridor.operations.models import Operation
 from corridor.pauses import views as pause_views
 from corridor.pauses import visible
 from corridor.pauses.models import Pause
-from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
-from corridor.web.operations import not_a_recorder
+from corridor.web.operations import board
+from corridor.web.operations.pages import not_a_recorder
 from corridor.web.refusals import form_status
 from corridor.web.render import error_page, gettext, render
 

@@ -25,9 +25,9 @@ from corridor.problems import status_of
 from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted, validated
-from corridor.web.notices_common import ack_refused, labels, may_acknowledge, may_notify
-from corridor.web.notices_forms import OWN, form_values
-from corridor.web.pauses import script_json
+from corridor.web.notices.common import ack_refused, labels, may_acknowledge, may_notify
+from corridor.web.notices.forms import OWN, form_values
+from corridor.web.pauses.pages import script_json
 from corridor.web.render import gettext, render
 
 router = APIRouter(include_in_schema=False)

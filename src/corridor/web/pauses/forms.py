@@ -33,7 +33,7 @@ from corridor.pauses.schemas import PauseContentIn
 from corridor.places.service import default_gazetteer
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted, field_for, validated
-from corridor.web.pauses import labels
+from corridor.web.pauses.pages import labels
 from corridor.web.render import gettext, render
 
 router = APIRouter(include_in_schema=False)

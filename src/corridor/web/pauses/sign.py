@@ -21,7 +21,7 @@ from corridor.log.canonical import canonicalize
 from corridor.pauses import consent, views
 from corridor.pauses import service as pauses
 from corridor.web.deps import WebUser
-from corridor.web.pauses import labels, script_json
+from corridor.web.pauses.pages import labels, script_json
 from corridor.web.render import gettext, render
 
 router = APIRouter(include_in_schema=False)

@@ -27,7 +27,7 @@ from corridor.notifications.models import Movement, Site
 from corridor.notifications.schemas import MovementOut
 from corridor.pauses import service as pauses
 from corridor.pauses.lifecycle import State, shown
-from corridor.web.pauses import geojson as pause_geojson
+from corridor.web.pauses.pages import geojson as pause_geojson
 from corridor.web.render import gettext
 
 OUTSIDE = ("leaves_pause", "outside_pause")

@@ -36,7 +36,7 @@ from corridor.pauses.models import Pause
 from corridor.problems import status_of
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import field_for, validated
-from corridor.web.pauses_forms import parse_waypoints
+from corridor.web.pauses.forms import parse_waypoints
 from corridor.web.render import gettext, render
 
 router = APIRouter(include_in_schema=False)

@@ -14,7 +14,7 @@ from corridor.errors import CorridorError
 from corridor.operations import participants, schemas
 from corridor.operations import service as operations
 from corridor.web.deps import CheckedForm, WebUser
-from corridor.web.operations import board_page
+from corridor.web.operations.pages import board_page
 from corridor.web.refusals import form_status
 from corridor.web.render import error_page, gettext
 

@@ -24,9 +24,9 @@ from corridor.operations import visible as visible_operations
 from corridor.operations.models import Operation
 from corridor.operations.people import CATEGORIES
 from corridor.web import listing
-from corridor.web import operations_board as board
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
+from corridor.web.operations import board
 from corridor.web.refusals import form_status
 from corridor.web.render import error_page, gettext, render
 

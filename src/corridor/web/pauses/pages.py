@@ -17,9 +17,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from shapely.geometry import shape
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from corridor import clock, paging
+from corridor import clock
 from corridor.deps import SessionDep
 from corridor.errors import InvalidInput, NotFound
 from corridor.geo.metric import buffer_m
@@ -27,7 +27,7 @@ from corridor.groups.principal import Principal
 from corridor.incidents import service as incidents
 from corridor.incidents.models import Incident, IncidentLink
 from corridor.notifications import service as notices
-from corridor.pauses import search, views, visible
+from corridor.pauses import lists, views
 from corridor.pauses import service as pauses
 from corridor.pauses.content import diff
 from corridor.pauses.lifecycle import State
@@ -88,16 +88,10 @@ def pause_list(request: Request, login: WebUser, db: SessionDep,
                q: str = Query("", max_length=200), cursor: listing.Cursor = "") -> Response:
     principal, now = login.principal, clock.now()
     # Every filter, the text search included, runs in the database before the page is cut.
-    query = visible.pauses(principal.actor).options(joinedload(Pause.author))
-    if status:
-        query = query.where(visible.status_is(status, now))
-    if time:
-        query = query.where(visible.time_is(time, now))
-    if q.strip():
-        query = query.where(search.text_in(q))
+    filters = lists.Filters(status=status, time=time, text=q)
     with listing.cursor_read(request):
-        page = paging.fetch(db, query, order_by=[Pause.window_start.desc(), Pause.id.desc()],
-                            limit=listing.PAGE_SIZE, cursor=cursor or None)
+        page = lists.list_pauses(db, principal=principal, filters=filters, newest_first=True,
+                                 limit=listing.PAGE_SIZE, cursor=cursor or None)
     rows = [{"view": view, "pause": pause, "when": _time_of(view, now)}
             for pause, view in zip(page.rows, views.pauses_out(db, page.rows, principal),
                                    strict=True)]

@@ -20,11 +20,11 @@ from corridor.errors import CorridorError
 from corridor.groups.logins import WebLogin
 from corridor.incidents import schemas, views
 from corridor.incidents import service as incidents
-from corridor.web import incidents_view as iv
 from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
 from corridor.web.forms import dotted
-from corridor.web.incidents_limits import megabytes
+from corridor.web.incidents import view as iv
+from corridor.web.incidents.limits import megabytes
 from corridor.web.refusals import form_status
 from corridor.web.render import gettext, language_of, render
 

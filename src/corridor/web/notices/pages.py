@@ -27,10 +27,13 @@ from corridor.notifications.models import Movement
 from corridor.notifications.schemas import MovementOut
 from corridor.places.service import default_gazetteer
 from corridor.problems import status_of
-from corridor.web import listing, notices_check, notices_forms, notices_sites
+from corridor.web import listing
 from corridor.web.deps import CheckedForm, WebUser
-from corridor.web.notices_common import ack_refused, labels, may_acknowledge, may_notify
-from corridor.web.pauses import script_json
+from corridor.web.notices import check as notices_check
+from corridor.web.notices import forms as notices_forms
+from corridor.web.notices import sites as notices_sites
+from corridor.web.notices.common import ack_refused, labels, may_acknowledge, may_notify
+from corridor.web.pauses.pages import script_json
 from corridor.web.render import gettext, render
 
 router = APIRouter(include_in_schema=False)

@@ -1,0 +1,1 @@
+"""The incidents' pages: the list, a report and its thread, the report form."""

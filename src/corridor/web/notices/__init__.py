@@ -1,0 +1,1 @@
+"""The notices' pages: sites and movements, their forms, acknowledgements and checks."""

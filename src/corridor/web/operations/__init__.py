@@ -1,0 +1,1 @@
+"""The operations' pages: the list, the board, counts and cargo, who records."""

@@ -1,0 +1,1 @@
+"""The overview: the group's map, the pause windows and the inbox."""
