@@ -75,6 +75,20 @@ class Corridor:
             engine.dispose()
         return tokens
 
+    def add_person(self, group: str, member: str, username: str, role: str) -> str:
+        """A person of an existing member, in this process; their new token."""
+        settings = self.settings()
+        engine = make_engine(settings.resolved_database_url)
+        try:
+            with make_sessionmaker(engine, log_key_dir=settings.log_key_dir)() as db:
+                found = groups.get_group(db, slug=group)
+                org = groups.get_organisation(db, group=found, slug=member)
+                person = groups.add_person(db, organisation=org, actor=OPERATOR,
+                                           username=username, display_name=username, role=role)
+                return groups.issue_token(db, person=person, actor=OPERATOR, label="e2e")[1]
+        finally:
+            engine.dispose()
+
     def json(self, *args: str) -> Any:
         return json.loads(self.run(*args, "--json").stdout)
 

@@ -129,10 +129,7 @@ def backup(postgres_url: str | None, tmp_path_factory: pytest.TempPathFactory
         # Each write answers once its entry has its index, so the checkpoint can cover it.
         c.env["CORRIDOR_WAIT_FOR_INDEX_SECONDS"] = "5"
         c.run("db", "upgrade")
-        c.run("groups", "create", GROUP, "--name", "Backup test", "--timezone", "UTC")
-        c.run("members", "add", GROUP, "ocha", "--name", "OCHA", "--kind", "convener")
-        c.run("people", "add", GROUP, "ocha", "ocha.admin", "--role", "admin")
-        token = c.json("tokens", "issue", GROUP, "ocha.admin")["token"]
+        token = c.add_group(GROUP, [("ocha", "convener")], role="admin", timezone="UTC")["ocha"]
         with c.server() as url:
             for n in range(3):
                 change(url, token, f"before-{n}")

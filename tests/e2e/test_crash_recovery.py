@@ -26,10 +26,7 @@ def test_a_killed_server_loses_no_acknowledged_entry_and_leaves_a_verifiable_log
 ) -> None:
     c = corridor
     c.run("db", "upgrade")
-    c.run("groups", "create", "crash", "--name", "Crash test", "--timezone", "UTC")
-    c.run("members", "add", "crash", "ocha", "--name", "OCHA", "--kind", "convener")
-    c.run("people", "add", "crash", "ocha", "ocha.admin", "--role", "admin")
-    token = c.json("tokens", "issue", "crash", "ocha.admin")["token"]
+    token = c.add_group("crash", [("ocha", "convener")], role="admin", timezone="UTC")["ocha"]
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = c.start_server(port)
