@@ -21,7 +21,7 @@ from corridor.log.canonical import canonicalize
 from corridor.pauses import consent, views
 from corridor.pauses import service as pauses
 from corridor.web.deps import WebUser
-from corridor.web.pauses.pages import labels, script_json
+from corridor.web.pauses.pages import geojson, labels, script_json
 from corridor.web.render import gettext, render
 
 router = APIRouter(include_in_schema=False)
@@ -81,5 +81,6 @@ def sign_page(request: Request, login: WebUser, db: SessionDep, pause_id: int,
                     f"{ENDPOINTS[decision]}",
         "fingerprints": [k.fingerprint for k in keys],
         "problems": script_json(problems(request)),
+        "geojson": script_json(geojson(pause, view.content, view.status)),
     }
     return render(request, "pauses/sign.html", login=login, **context)
