@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from corridor.cli_common import JsonOption, ServerOption, TokenOption
 from corridor.client import Client
@@ -50,6 +51,46 @@ def _show(p: dict[str, Any], json: bool) -> None:
         void = " [red](void: older version)[/]" if d["void"] else ""
         console.print(f"  {d['decision']:<8} {d['organisation']} v{d['version']} "
                       f"{d['key_fingerprint']} log #{d['log_index']}{void}")
+
+
+def _area(area: dict[str, Any] | None) -> str:
+    if not area:
+        return "—"
+    polygons = len(area["coordinates"]) if area["type"] == "MultiPolygon" else 1
+    west = min(x for ring in _rings(area) for x, _ in ring)
+    east = max(x for ring in _rings(area) for x, _ in ring)
+    south = min(y for ring in _rings(area) for _, y in ring)
+    north = max(y for ring in _rings(area) for _, y in ring)
+    return (f"{polygons} polygon{'s' if polygons > 1 else ''} within lon {west:.4f}…{east:.4f}, "
+            f"lat {south:.4f}…{north:.4f} (the exact coordinates are in --json)")
+
+
+def _rings(area: dict[str, Any]) -> list[list[list[float]]]:
+    polygons = area["coordinates"] if area["type"] == "MultiPolygon" else [area["coordinates"]]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def terms(c: dict[str, Any], windows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Every field of the signed content as (field, label, text), in the order people read
+    them: what `sign` shows before asking, so that what is signed is what was read."""
+    corridor = c.get("corridor")
+    route = "—" if not corridor else (
+        " → ".join(w["name"] for w in corridor["waypoints"]) or "a drawn route"
+    ) + f" · half-width {corridor['half_width_m'] / 1000:g} km"
+    window = "".join(f"\n    {w['zone']}: {w['start']} → {w['end']}" for w in windows)
+    return [
+        ("title", "Title", c["title"]),
+        ("window", "Window", window),
+        ("purposes", "Purposes", ", ".join(c["purposes"])),
+        ("area", "Area", _area(c.get("area"))),
+        ("corridor", "Corridor", route),
+        ("required_signatories", "Required signatories", ", ".join(c["required_signatories"])),
+        ("who_may_leave", "Who may leave", c.get("who_may_leave") or "—"),
+        ("destinations", "Destinations", "; ".join(c.get("destinations") or []) or "—"),
+        ("aid_may_enter", "Aid may enter", "yes" if c.get("aid_may_enter") else "no"),
+        ("vehicle_marking", "Vehicle marking", c.get("vehicle_marking") or "—"),
+        ("conditions", "Conditions", c.get("conditions") or "—"),
+    ]
 
 
 @app.command("list")
@@ -130,7 +171,11 @@ def _decide(decision: str, endpoint: str) -> Any:
                                  version_hash=local_hash, party=me["organisation"],
                                  decision=decision)
         if not json:
-            _show(pause, False)
+            console.print(f"[bold]Pause {pause_id}[/] ({pause['status']}), version "
+                          f"{stmt['version']}: every term you sign")
+            for _, label, text in terms(pause["content"], pause["windows"]):
+                # The content is the proposer's text: shown as written, never as markup.
+                console.print(f"  [bold]{label}:[/] {escape(text)}", highlight=False)
             console.print(f"\nYou are about to sign, as [bold]{me['organisation']}[/]: "
                           f"[bold]{decision}[/] version {stmt['version']} "
                           f"(hash {local_hash}).")
