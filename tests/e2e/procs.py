@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.orm import Session
 
 from corridor.config import Settings
 from corridor.db import make_engine, make_sessionmaker
@@ -47,6 +48,17 @@ class Corridor:
         return Settings(environment="test", data_dir=Path(self.env["CORRIDOR_DATA_DIR"]),
                         database_url=self.env["CORRIDOR_DATABASE_URL"])
 
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on this command's database and log keys, in this process."""
+        settings = self.settings()
+        engine = make_engine(settings.resolved_database_url)
+        try:
+            with make_sessionmaker(engine, log_key_dir=settings.log_key_dir)() as db:
+                yield db
+        finally:
+            engine.dispose()
+
     def add_group(self, slug: str, members: list[tuple[str, str]], role: str = "operator",
                   timezone: str = "Europe/Kyiv") -> dict[str, str]:
         """A group with one person of `role` in each (member, kind); their tokens by member.
@@ -55,39 +67,25 @@ class Corridor:
         negotiation test is about those commands (it runs them), and each command started is
         two seconds of Python starting up."""
         settings = self.settings()
-        engine = make_engine(settings.resolved_database_url)
-        tokens = {}
-        try:
-            with make_sessionmaker(engine, log_key_dir=settings.log_key_dir)() as db:
-                group = groups.create_group(
-                    db, slug=slug, name=slug.upper(), timezone=timezone,
-                    key_dir=settings.log_key_dir, origin_host=settings.log_origin_host)
-                for org_slug, kind in members:
-                    org = groups.add_organisation(db, group=group, actor=OPERATOR, slug=org_slug,
-                                                  name=org_slug.upper(), kind=kind,
-                                                  timezone=timezone)
-                    person = groups.add_person(db, organisation=org, actor=OPERATOR,
-                                               username=f"{org_slug}.{role}",
-                                               display_name=org_slug, role=role)
-                    tokens[org_slug] = groups.issue_token(db, person=person, actor=OPERATOR,
-                                                          label="e2e")[1]
-        finally:
-            engine.dispose()
-        return tokens
+        with self.session() as db:
+            groups.create_group(db, slug=slug, name=slug.upper(), timezone=timezone,
+                                key_dir=settings.log_key_dir,
+                                origin_host=settings.log_origin_host)
+            for org_slug, kind in members:
+                groups.add_organisation(db, group=groups.get_group(db, slug=slug),
+                                        actor=OPERATOR, slug=org_slug, name=org_slug.upper(),
+                                        kind=kind, timezone=timezone)
+        return {org_slug: self.add_person(slug, org_slug, f"{org_slug}.{role}", role)
+                for org_slug, _ in members}
 
     def add_person(self, group: str, member: str, username: str, role: str) -> str:
         """A person of an existing member, in this process; their new token."""
-        settings = self.settings()
-        engine = make_engine(settings.resolved_database_url)
-        try:
-            with make_sessionmaker(engine, log_key_dir=settings.log_key_dir)() as db:
-                found = groups.get_group(db, slug=group)
-                org = groups.get_organisation(db, group=found, slug=member)
-                person = groups.add_person(db, organisation=org, actor=OPERATOR,
-                                           username=username, display_name=username, role=role)
-                return groups.issue_token(db, person=person, actor=OPERATOR, label="e2e")[1]
-        finally:
-            engine.dispose()
+        with self.session() as db:
+            found = groups.get_group(db, slug=group)
+            org = groups.get_organisation(db, group=found, slug=member)
+            person = groups.add_person(db, organisation=org, actor=OPERATOR,
+                                       username=username, display_name=username, role=role)
+            return groups.issue_token(db, person=person, actor=OPERATOR, label="e2e")[1]
 
     def json(self, *args: str) -> Any:
         return json.loads(self.run(*args, "--json").stdout)

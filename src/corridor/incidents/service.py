@@ -62,14 +62,17 @@ def may_read(principal: Principal) -> bool:
 
 
 def may_report(principal: Principal) -> bool:
-    return allowed(principal.actor, Action.INCIDENT_REPORT, Target(
-        group_id=principal.group.id, organisation_id=principal.organisation.id))
+    return allowed(principal.actor, Action.INCIDENT_REPORT, _own(principal))
 
 
 def may_answer(principal: Principal) -> bool:
     """Whether the caller's organisation answers follow-ups (a party), if it is asked to."""
-    return allowed(principal.actor, Action.INCIDENT_ANSWER, Target(
-        group_id=principal.group.id, organisation_id=principal.organisation.id))
+    return allowed(principal.actor, Action.INCIDENT_ANSWER, _own(principal))
+
+
+def _own(principal: Principal) -> Target:
+    """The caller's own organisation in its group: what it reports and answers as."""
+    return Target(group_id=principal.group.id, organisation_id=principal.organisation.id)
 
 
 def may_close(principal: Principal) -> bool:
@@ -133,8 +136,7 @@ def report_with_evidence(db: Session, *, principal: Principal, body: IncidentIn,
     """A report and its evidence files in one transaction (the web's report form): every file
     is checked before anything is written, and the report, its links, follow-up and evidence
     commit together, so a refused file leaves no report behind."""
-    require(principal.actor, Action.INCIDENT_REPORT,
-            Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+    require(principal.actor, Action.INCIDENT_REPORT, _own(principal))
     checked = [(data, *files.checked(data, media_type, max_bytes=max_bytes))
                for data, media_type in files_sent]
     digests = [digest for _, digest, _ in checked]
@@ -159,8 +161,7 @@ class _Prepared:
 def _prepare_report(db: Session, principal: Principal, body: IncidentIn) -> _Prepared:
     """Check a report and find what it touches, before the write transaction: the geometry is
     the slow part, and on SQLite every other writer would wait for it."""
-    require(principal.actor, Action.INCIDENT_REPORT,
-            Target(group_id=principal.group.id, organisation_id=principal.organisation.id))
+    require(principal.actor, Action.INCIDENT_REPORT, _own(principal))
     now = clock.now()
     if body.occurred_at > now + CLOCK_SKEW:
         raise InvalidInput(f"occurred_at {body.occurred_at.isoformat()} is in the future (now "

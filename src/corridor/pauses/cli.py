@@ -56,18 +56,12 @@ def _show(p: dict[str, Any], json: bool) -> None:
 def _area(area: dict[str, Any] | None) -> str:
     if not area:
         return "—"
-    polygons = len(area["coordinates"]) if area["type"] == "MultiPolygon" else 1
-    west = min(x for ring in _rings(area) for x, _ in ring)
-    east = max(x for ring in _rings(area) for x, _ in ring)
-    south = min(y for ring in _rings(area) for _, y in ring)
-    north = max(y for ring in _rings(area) for _, y in ring)
-    return (f"{polygons} polygon{'s' if polygons > 1 else ''} within lon {west:.4f}…{east:.4f}, "
-            f"lat {south:.4f}…{north:.4f} (the exact coordinates are in --json)")
-
-
-def _rings(area: dict[str, Any]) -> list[list[list[float]]]:
     polygons = area["coordinates"] if area["type"] == "MultiPolygon" else [area["coordinates"]]
-    return [ring for polygon in polygons for ring in polygon]
+    xs = [x for polygon in polygons for ring in polygon for x, _ in ring]
+    ys = [y for polygon in polygons for ring in polygon for _, y in ring]
+    n = len(polygons)
+    return (f"{n} polygon{'s' if n > 1 else ''} within lon {min(xs):.4f}…{max(xs):.4f}, "
+            f"lat {min(ys):.4f}…{max(ys):.4f} (the exact coordinates are in --json)")
 
 
 def terms(c: dict[str, Any], windows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:

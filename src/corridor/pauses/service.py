@@ -162,7 +162,7 @@ def _add_version(db: Session, pause: Pause, normal: dict[str, Any], principal: P
 
 def propose(db: Session, *, principal: Principal, pause: Pause) -> Pause:
     """Put a draft before the group."""
-    require(principal.actor, Action.PAUSE_AMEND, target(pause))
+    check_amend(principal, pause)
     if pause.organisation_id != principal.organisation.id:
         raise NotFound(f"no pause {pause.id} in this group", field="pause")
     with _change(db, principal) as ch:
@@ -182,7 +182,7 @@ def amend(
     base_version: int, max_vertices: int,
 ) -> Pause:
     """A new version; every consent to an older version is void from now on."""
-    require(principal.actor, Action.PAUSE_AMEND, target(pause))
+    check_amend(principal, pause)
     with _change(db, principal) as ch:
         _amend(ch, principal, pause, content, base_version, max_vertices)
     return pause
@@ -238,8 +238,7 @@ def decide(
     db: Session, *, principal: Principal, pause: Pause, body: SignedStatementIn, decision: str
 ) -> Pause:
     """Record a party's signed agree, decline or withdraw, after every check of consent.py."""
-    require(principal.actor, Action.PAUSE_CONSENT,
-            Target(group_id=pause.group_id, organisation_id=principal.organisation.id))
+    check_consent(principal, pause)
     with _change(db, principal) as ch:
         _decide(ch, principal, pause, body, decision)
     return pause
